@@ -1,0 +1,69 @@
+"""namenorm: resolve the many spellings of a name to one canonical entity, and say how sure.
+
+>>> import namenorm
+>>> namenorm.normalize("Qāsim Sulaymānī")
+'qasim sulaymani'
+>>> resolver = namenorm.Resolver(namenorm.load_table())
+>>> match = resolver.resolve("Ghassem Suleimani")
+>>> match.entity.name, match.method, match.confidence > 0.9
+('Qasem Soleimani', 'phonetic', True)
+>>> resolver.resolve("Mustafa Khatami").entity.name
+'Mustafa al-Kadhimi'
+>>> namenorm.compare("Qasem Soleimani", "Ghassem Suleimani") > 0.9
+True
+
+The package never imports hypothesis; ``namenorm.strategies`` does, for users who
+property-test their tables.
+"""
+
+from __future__ import annotations
+
+from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
+from namenorm.errors import CalibrationError, NamenormError, RulesError, TableError
+from namenorm.model import KINDS, Entity, Evidence, Kind, Match, Method, Normalization, Step
+from namenorm.normalize import (
+    analyze,
+    explain_normalization,
+    normalize,
+    normalize_text,
+    phonetic_key,
+    replay,
+    skeleton_key,
+)
+from namenorm.resolve import FeatureRow, Resolver, compare
+from namenorm.resources import reset_caches
+from namenorm.tables import AliasTable, load_table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "KINDS",
+    "AliasTable",
+    "CalibrationError",
+    "ConfidenceModel",
+    "Entity",
+    "Evidence",
+    "FeatureRow",
+    "Kind",
+    "Match",
+    "Method",
+    "NamenormError",
+    "Normalization",
+    "Resolver",
+    "RulesError",
+    "Step",
+    "TableError",
+    "__version__",
+    "analyze",
+    "compare",
+    "explain_normalization",
+    "load_model",
+    "load_table",
+    "normalize",
+    "normalize_text",
+    "phonetic_key",
+    "replay",
+    "reset_caches",
+    "skeleton_key",
+]

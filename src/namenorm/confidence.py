@@ -1,0 +1,253 @@
+"""Calibrated confidence: from similarity features to the probability that a match is right.
+
+Two small logistic models, fitted on labeled mentions by ``scripts/fit_confidence.py`` and
+shipped as data (``namenorm/data/confidence.json``):
+
+1. the *pair model* weighs the features of a mention against one entity (string similarity,
+   token coverage, known error, context words) into a logit, which ranks the candidates;
+2. the *calibrator* maps the best candidate's logit and its lead over the runner-up to the
+   probability that the best candidate is the right entity. A close runner-up lowers it.
+
+A match is returned only when that probability reaches the threshold (``DEFAULT_THRESHOLD``);
+below it the answer is NIL (None).
+
+>>> model = load_model()
+>>> 0.0 <= model.confidence(model.pair_logit({"phonetic_equal": 1.0, "ratio": 0.9}),
+...                         margin=None) <= 1.0
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from namenorm.errors import CalibrationError
+from namenorm.resources import cache, data_path, read_text, register_cache
+from namenorm.score import FEATURES
+
+__all__ = [
+    "CALIBRATOR_FEATURES",
+    "DEFAULT_THRESHOLD",
+    "ENTITY_FEATURES",
+    "MARGIN_CAP",
+    "MODEL_FEATURES",
+    "ConfidenceModel",
+    "fit_logistic",
+    "load_model",
+    "sigmoid",
+]
+
+DEFAULT_THRESHOLD = 0.5
+"""A match is returned when its confidence is at least this; below, the mention is NIL."""
+
+MARGIN_CAP = 8.0
+"""Leads over the runner-up beyond this many logits count as this many (and so does no rival)."""
+
+ENTITY_FEATURES = ("context", "comention", "shared_key", "common_token")
+"""Features of the entity rather than of one string: context words found around the mention,
+another of its names found there, how many entities share the matched key, and how many carry
+the mention's rarest token."""
+
+MODEL_FEATURES = (*FEATURES, *ENTITY_FEATURES)
+CALIBRATOR_FEATURES = ("logit", "margin", "rival")
+
+
+def sigmoid(value: float) -> float:
+    """The logistic function, safe for large arguments.
+
+    >>> sigmoid(0.0)
+    0.5
+    """
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    exponential = math.exp(value)
+    return exponential / (1.0 + exponential)
+
+
+@attrs.frozen
+class ConfidenceModel:
+    """The fitted weights of the pair model and the calibrator, with where they came from."""
+
+    pair_weights: Mapping[str, float]
+    pair_intercept: float
+    calibrator_weights: Mapping[str, float]
+    calibrator_intercept: float
+    name: str = "unnamed"
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def pair_logit(self, features: Mapping[str, float]) -> float:
+        """The pair model's logit for one mention-entity pair (higher is likelier)."""
+        return self.pair_intercept + sum(
+            weight * features.get(name, 0.0) for name, weight in self.pair_weights.items()
+        )
+
+    def calibrator_inputs(self, logit: float, margin: float | None) -> dict[str, float]:
+        """The calibrator's inputs: the logit, the capped lead, and whether there was a rival."""
+        lead = MARGIN_CAP if margin is None else max(-MARGIN_CAP, min(MARGIN_CAP, margin))
+        return {"logit": logit, "margin": lead, "rival": float(margin is not None)}
+
+    def confidence(self, logit: float, *, margin: float | None) -> float:
+        """The probability that a candidate with this logit and lead is the right entity."""
+        inputs = self.calibrator_inputs(logit, margin)
+        value = self.calibrator_intercept + sum(
+            weight * inputs[name] for name, weight in self.calibrator_weights.items()
+        )
+        return sigmoid(value)
+
+    def to_json(self) -> dict[str, Any]:
+        """The model as the JSON object :meth:`from_json` reads."""
+        return {
+            "name": self.name,
+            "pair": {"intercept": self.pair_intercept, "weights": dict(self.pair_weights)},
+            "calibrator": {
+                "intercept": self.calibrator_intercept,
+                "weights": dict(self.calibrator_weights),
+            },
+            "metadata": dict(self.metadata),
+        }
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any], *, path: str | None = None) -> ConfidenceModel:
+        """Build a model from its JSON object, checking every weight names a known feature."""
+        try:
+            pair = document["pair"]
+            calibrator = document["calibrator"]
+            pair_weights = {str(k): float(v) for k, v in pair["weights"].items()}
+            calibrator_weights = {str(k): float(v) for k, v in calibrator["weights"].items()}
+            model = cls(
+                pair_weights=pair_weights,
+                pair_intercept=float(pair["intercept"]),
+                calibrator_weights=calibrator_weights,
+                calibrator_intercept=float(calibrator["intercept"]),
+                name=str(document.get("name", "unnamed")),
+                metadata=dict(document.get("metadata", {})),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise CalibrationError(f"malformed confidence model: {error!r}", path=path) from error
+        unknown = set(pair_weights) - set(MODEL_FEATURES)
+        if unknown:
+            raise CalibrationError(
+                f"weights for unknown features {sorted(unknown)}", path=path, field="pair"
+            )
+        unknown = set(calibrator_weights) - set(CALIBRATOR_FEATURES)
+        if unknown:
+            raise CalibrationError(
+                f"weights for unknown inputs {sorted(unknown)}", path=path, field="calibrator"
+            )
+        return model
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model as JSON, atomically (a temporary file renamed into place)."""
+        target = Path(path)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_text(json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n")
+        temporary.replace(target)
+
+
+MODEL_FILE = "confidence.json"
+
+
+@register_cache
+@cache
+def _builtin_model() -> ConfidenceModel:
+    return ConfidenceModel.from_json(json.loads(read_text(MODEL_FILE)), path=data_path(MODEL_FILE))
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> ConfidenceModel:
+    """Load a confidence model from a JSON file, or the one shipped with namenorm.
+
+    >>> load_model().name
+    'builtin'
+    """
+    if path is None:
+        return _builtin_model()
+    location = os.fspath(path)
+    try:
+        document = json.loads(Path(location).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise CalibrationError(f"cannot read the model: {error}", path=location) from error
+    except json.JSONDecodeError as error:
+        raise CalibrationError(f"invalid JSON: {error.msg}", path=location, line=error.lineno) from error
+    return ConfidenceModel.from_json(document, path=location)
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """Solve a small dense linear system by Gaussian elimination with partial pivoting."""
+    size = len(vector)
+    rows = [[*matrix[i], vector[i]] for i in range(size)]
+    for column in range(size):
+        pivot = max(range(column, size), key=lambda row: abs(rows[row][column]))
+        rows[column], rows[pivot] = rows[pivot], rows[column]
+        lead = rows[column][column]
+        if abs(lead) < 1e-12:
+            continue
+        for row in range(column + 1, size):
+            factor = rows[row][column] / lead
+            if factor:
+                for k in range(column, size + 1):
+                    rows[row][k] -= factor * rows[column][k]
+    solution = [0.0] * size
+    for row in range(size - 1, -1, -1):
+        lead = rows[row][row]
+        if abs(lead) < 1e-12:
+            continue
+        total = rows[row][size] - sum(rows[row][k] * solution[k] for k in range(row + 1, size))
+        solution[row] = total / lead
+    return solution
+
+
+def fit_logistic(
+    rows: Sequence[Sequence[float]],
+    labels: Sequence[int],
+    *,
+    l2: float = 1.0,
+    weights: Sequence[float] | None = None,
+    iterations: int = 50,
+) -> tuple[float, list[float]]:
+    """Fit an L2-regularized logistic regression by Newton's method; return (intercept, weights).
+
+    ``weights`` optionally weighs each example. The intercept is not penalized.
+
+    >>> intercept, (slope,) = fit_logistic([[0.0], [0.0], [1.0], [1.0]], [0, 0, 1, 1], l2=0.1)
+    >>> slope > 0 and intercept < 0
+    True
+    """
+    if len(rows) != len(labels) or not rows:
+        raise CalibrationError("need as many labels as rows, and at least one row")
+    width = len(rows[0]) + 1
+    design = [[1.0, *row] for row in rows]
+    sample = [1.0] * len(rows) if weights is None else list(weights)
+    beta = [0.0] * width
+    for _ in range(iterations):
+        gradient = [0.0] * width
+        hessian = [[0.0] * width for _ in range(width)]
+        for x, y, w in zip(design, labels, sample):
+            p = sigmoid(sum(b * v for b, v in zip(beta, x)))
+            residual = w * (y - p)
+            curvature = w * p * (1.0 - p)
+            for i in range(width):
+                gradient[i] += residual * x[i]
+                if curvature:
+                    scaled = curvature * x[i]
+                    row = hessian[i]
+                    for j in range(i, width):
+                        row[j] += scaled * x[j]
+        for i in range(width):
+            for j in range(i):
+                hessian[i][j] = hessian[j][i]
+            if i:
+                gradient[i] -= l2 * beta[i]
+                hessian[i][i] += l2
+            hessian[i][i] += 1e-9
+        step = _solve(hessian, gradient)
+        beta = [b + s for b, s in zip(beta, step)]
+        if max(abs(s) for s in step) < 1e-7:
+            break
+    return beta[0], beta[1:]

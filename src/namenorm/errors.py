@@ -1,0 +1,72 @@
+"""The exceptions namenorm raises: one root, each also a builtin so callers can catch either.
+
+Every error that comes from a file names the file, the line (1-based, where the format has
+lines) and the field, so that the fix is obvious:
+
+>>> try:
+...     raise TableError("missing required field", path="aliases.csv", line=3, field="id")
+... except NamenormError as error:
+...     print(error)
+aliases.csv:3: field 'id': missing required field
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CalibrationError",
+    "LabeledDataError",
+    "NamenormError",
+    "RulesError",
+    "TableError",
+]
+
+
+class NamenormError(Exception):
+    """Root of every error namenorm raises on purpose.
+
+    ``path``, ``line`` and ``field`` locate the problem when it comes from a file or a record;
+    each is ``None`` when it does not apply.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.field = field
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path if self.line is None else f"{self.path}:{self.line}"
+        elif self.line is not None:
+            where = f"record {self.line}"
+        parts = [where] if where else []
+        if self.field is not None:
+            parts.append(f"field {self.field!r}")
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class TableError(NamenormError, ValueError):
+    """An alias table (a file or records) is malformed: missing or duplicate id, wrong type,
+    unreadable file or bad encoding."""
+
+
+class RulesError(NamenormError, ValueError):
+    """A normalization rule file shipped with (or given to) namenorm is malformed."""
+
+
+class CalibrationError(NamenormError, ValueError):
+    """A confidence model file is malformed or was fitted for another feature set."""
+
+
+class LabeledDataError(NamenormError, ValueError):
+    """A labeled evaluation file (mention, context, gold id, category) is malformed."""

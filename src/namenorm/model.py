@@ -1,0 +1,200 @@
+"""The immutable values namenorm passes around: entities, normalized names, matches.
+
+Every class here is a frozen attrs class; collections are tuples, so values can be hashed,
+shared between threads and compared. Change one with :func:`attrs.evolve`.
+
+>>> entity = Entity(id="qasem-soleimani", name="Qasem Soleimani", kind="person",
+...                 aliases=["Qassem Soleimani"])
+>>> entity.aliases
+('Qassem Soleimani',)
+>>> entity.names()
+('Qasem Soleimani', 'Qassem Soleimani')
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterable, Mapping
+from typing import Literal, TypeAlias
+
+import attrs
+
+__all__ = [
+    "KINDS",
+    "AttributeValue",
+    "Entity",
+    "Evidence",
+    "Kind",
+    "Match",
+    "Method",
+    "Normalization",
+    "Step",
+]
+
+Kind: TypeAlias = Literal["person", "org", "place", "media", "other"]
+KINDS: tuple[Kind, ...] = ("person", "org", "place", "media", "other")
+
+Method: TypeAlias = Literal[
+    "exact", "normalized", "phonetic", "skeleton", "token", "fuzzy", "known_error"
+]
+"""How the winning alias was reached, from the most to the least literal:
+
+- ``exact``: the mention equals an alias, ignoring case;
+- ``normalized``: equal after :func:`namenorm.normalize`;
+- ``phonetic``: equal phonetic keys (Qassem = Ghasem);
+- ``skeleton``: equal consonant skeletons (Arabic script without vowels);
+- ``token``: the mention is part of the name, reordered, or abbreviated to initials;
+- ``fuzzy``: close by edit distance only;
+- ``known_error``: the mention is one of the entity's known erroneous renderings.
+"""
+
+AttributeValue: TypeAlias = str | int | float | bool
+
+
+def _tuple_of_str(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):
+        return (values,)
+    return tuple(values)
+
+
+def _frozen_mapping(values: Mapping[str, AttributeValue]) -> Mapping[str, AttributeValue]:
+    return types.MappingProxyType(dict(values))
+
+
+@attrs.frozen
+class Step:
+    """One rule that changed a name during normalization.
+
+    >>> Step(rule="ar.article", before="el-sudani", after="al-sudani")
+    Step(rule='ar.article', before='el-sudani', after='al-sudani')
+    """
+
+    rule: str
+    before: str
+    after: str
+
+
+@attrs.frozen
+class Normalization:
+    """A name, its normalized form, and every step that produced it.
+
+    ``text`` is the normalized name; ``tokens`` its name words without particles (al, bin ...);
+    ``phonetic`` and ``skeleton`` the keys that fold romanization variants and vowels;
+    ``titles`` the leading titles set aside; ``latin`` is False when the name had letters of
+    another script (its vowels are then unreliable, so it matches on the skeleton).
+
+    >>> from namenorm import explain_normalization
+    >>> print(explain_normalization("Gen. Qāsim al-Sulaymānī"))
+    'Gen. Qāsim al-Sulaymānī' -> 'qasim al sulaymani'
+      translit.unidecode: 'Gen. Qāsim al-Sulaymānī' -> 'Gen. Qasim al-Sulaymani'
+      case.fold: 'Gen. Qasim al-Sulaymani' -> 'gen. qasim al-sulaymani'
+      punct.hyphen: 'gen. qasim al-sulaymani' -> 'gen  qasim al sulaymani'
+      space.collapse: 'gen  qasim al sulaymani' -> 'gen qasim al sulaymani'
+      titles.leading: 'gen qasim al sulaymani' -> 'qasim al sulaymani'
+      phonetic key: 'kasim sulimani'; skeleton: 'ksm slmn'
+    """
+
+    original: str
+    text: str
+    steps: tuple[Step, ...]
+    titles: tuple[str, ...]
+    tokens: tuple[str, ...]
+    phonetic: str
+    skeleton: str
+    latin: bool
+
+    def __str__(self) -> str:
+        lines = [f"{self.original!r} -> {self.text!r}"]
+        lines.extend(f"  {step.rule}: {step.before!r} -> {step.after!r}" for step in self.steps)
+        lines.append(f"  phonetic key: {self.phonetic!r}; skeleton: {self.skeleton!r}")
+        return "\n".join(lines)
+
+
+@attrs.frozen
+class Entity:
+    """One real-world entity of an alias table.
+
+    ``aliases`` are true alternative names and spellings; ``errors`` are known erroneous
+    renderings (machine-translation errors such as "Mustafa Khatami" for Mustafa al-Kadhimi),
+    kept apart so a match through one is reported as ``known_error``; ``context`` holds words
+    and phrases that signal this entity in the text around a mention. Lists are stored as tuples.
+
+    >>> Entity(id="rai-al-youm", name="Rai al-Youm", kind="media",
+    ...        errors=["Rai Allium"]).errors
+    ('Rai Allium',)
+    """
+
+    id: str
+    name: str
+    kind: Kind = "person"
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    errors: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    context: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    attributes: Mapping[str, AttributeValue] = attrs.field(
+        factory=dict, converter=_frozen_mapping, hash=False
+    )
+
+    def names(self) -> tuple[str, ...]:
+        """The canonical name followed by the aliases (not the known errors)."""
+        return (self.name, *self.aliases)
+
+
+@attrs.frozen
+class Evidence:
+    """Why a candidate was scored as it was.
+
+    ``alias`` is the table string that matched best and ``alias_role`` says whether it is the
+    canonical ``name``, an ``alias`` or a known ``error``; ``features`` are the similarity
+    features (each in [0, 1]) fed to the confidence model; ``context_hits`` the entity's context
+    words found around the mention; ``logit`` the pair model's score; ``margin`` the lead of this candidate's score over the next
+    best entity's (None when it had no rival); ``runner_up`` that rival's id.
+    """
+
+    query: str
+    alias: str
+    alias_role: Literal["name", "alias", "error"]
+    features: tuple[tuple[str, float], ...]
+    context_hits: tuple[str, ...] = ()
+    logit: float = 0.0
+    margin: float | None = None
+    runner_up: str | None = None
+    model: str = ""
+
+    def feature(self, name: str) -> float:
+        """Return one feature by name (0.0 when absent)."""
+        return dict(self.features).get(name, 0.0)
+
+
+@attrs.frozen
+class Match:
+    """A mention resolved to an entity, with the calibrated probability that it is right.
+
+    ``confidence`` is in [0, 1]; ``score`` is the raw string similarity of the best alias
+    (0-100, as rapidfuzz reports it), which is *not* a probability.
+    """
+
+    entity: Entity
+    confidence: float
+    method: Method
+    score: float
+    evidence: Evidence
+
+    def explain(self) -> str:
+        """The evidence for this match, in words."""
+        ev = self.evidence
+        lines = [
+            f"{ev.query!r} -> {self.entity.name} [{self.entity.id}] "
+            f"confidence {self.confidence:.3f} via {self.method}",
+            f"  best {ev.alias_role}: {ev.alias!r} (similarity {self.score:.1f}/100)",
+        ]
+        shown = ", ".join(f"{name}={value:.2f}" for name, value in ev.features if value)
+        lines.append(f"  features: {shown or 'none'}")
+        if ev.context_hits:
+            lines.append(f"  context words found: {', '.join(ev.context_hits)}")
+        if ev.runner_up is not None and ev.margin is not None:
+            lines.append(f"  lead over runner-up {ev.runner_up}: {ev.margin:+.2f} (logit)")
+        elif ev.runner_up is None:
+            lines.append("  no other candidate")
+        if ev.model:
+            lines.append(f"  confidence model: {ev.model}")
+        return "\n".join(lines)

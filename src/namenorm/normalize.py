@@ -1,0 +1,216 @@
+"""Normalize names across scripts and romanizations, and explain every rule applied.
+
+Reach for :func:`normalize` to get one comparable string per name, for
+:func:`explain_normalization` to see why two spellings meet (or do not), and for :func:`replay`
+to re-run an explanation. Table aliases and mentions go through the same rules, so they always
+meet on the same forms.
+
+>>> normalize("Qāsim Sulaymānī")
+'qasim sulaymani'
+>>> normalize("Abu Mahdi Almohandes")
+'abu mahdi al mohandes'
+>>> normalize("ʿAbd al-Mahdī") == normalize("Abdul-Mahdi")
+True
+>>> phonetic_key("Ghassem Suleimani") == phonetic_key("Qasem Soleimani")
+True
+>>> skeleton_key("قاسم سليماني") == skeleton_key("Qasem Soleimani")
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterable
+
+from namenorm.errors import RulesError
+from namenorm.model import Normalization, Step
+from namenorm.resources import register_cache
+from namenorm.rules import RuleSet, load_rules
+
+__all__ = [
+    "analyze",
+    "explain_normalization",
+    "normalize",
+    "normalize_text",
+    "phonetic_key",
+    "replay",
+    "skeleton_key",
+]
+
+TITLES_RULE = "titles.leading"
+_CACHE_SIZE = 1 << 16
+
+
+def _strip_titles(text: str, titles: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+    """Set aside leading titles (the longest phrase first) while a name remains."""
+    words = text.split(" ")
+    removed: list[str] = []
+    position = 0
+    while position < len(words) - 1:
+        for length in range(min(4, len(words) - 1 - position), 0, -1):
+            phrase = " ".join(words[position : position + length])
+            if phrase in titles:
+                removed.append(phrase)
+                position += length
+                break
+        else:
+            break
+    return " ".join(words[position:]), tuple(removed)
+
+
+def _is_latin(text: str) -> bool:
+    for char in text:
+        if char.isalpha() and not char.isascii():
+            name = unicodedata.name(char, "")
+            if not name.startswith("LATIN"):
+                return False
+    return True
+
+
+def _key_token(token: str, rules: Iterable[tuple[str, object]]) -> str:
+    for _, rule in rules:
+        token = rule(token)  # type: ignore[operator]
+    return token
+
+
+def _stages(rules: RuleSet) -> list[str]:
+    return [
+        "unicode.nfkc",
+        *sorted(set(rules.script_rule_of.values())),
+        "translit.unidecode",
+        "case.fold",
+        *(rule_id for rule_id, _ in rules.rewrites),
+    ]
+
+
+@register_cache
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def analyze(name: str) -> Normalization:
+    """Normalize ``name`` and compute its keys, recording every rule that changed it.
+
+    Never raises on text: any string, however odd, gets a (possibly empty) normalization.
+
+    >>> n = analyze("Major General Qassem Suleimani")
+    >>> n.text, n.titles, n.tokens
+    ('qassem suleimani', ('major general',), ('qassem', 'suleimani'))
+    >>> n.phonetic, n.skeleton
+    ('kasim sulimani', 'ksm slmn')
+    """
+    rules = load_rules()
+    text = name
+    steps: list[Step] = []
+    for rule_id in _stages(rules):
+        after = rules.rules[rule_id](text)
+        if after != text:
+            steps.append(Step(rule=rule_id, before=text, after=after))
+            text = after
+    stripped, titles = _strip_titles(text, rules.titles)
+    if stripped != text:
+        steps.append(Step(rule=TITLES_RULE, before=text, after=stripped))
+        text = stripped
+    tokens = tuple(word for word in text.split() if word not in rules.particles)
+    phonetic = tuple(_key_token(token, rules.phonetic) for token in tokens)
+    skeleton = tuple(
+        key for key in (_key_token(token, rules.skeleton) for token in phonetic) if key
+    )
+    return Normalization(
+        original=name,
+        text=text,
+        steps=tuple(steps),
+        titles=titles,
+        tokens=tokens,
+        phonetic=" ".join(phonetic),
+        skeleton=" ".join(skeleton),
+        latin=_is_latin(name),
+    )
+
+
+def normalize_text(text: str) -> str:
+    """Normalize running text (a sentence around a mention) with the name rules, uncached and
+    without setting titles aside, so context words can be compared with a table's words.
+
+    >>> normalize_text("Iraqi Prime Minister Mustafa al-Kadhimi's government")
+    'iraqi prime minister mustafa al kadhimis government'
+    """
+    rules = load_rules()
+    for rule_id in _stages(rules):
+        text = rules.rules[rule_id](text)
+    return text
+
+
+def normalize(name: str) -> str:
+    """Return the normalized form of a name: the form namenorm compares.
+
+    Unicode NFKC; Arabic and Persian script by namenorm's own table, other scripts by unidecode;
+    case folded; apostrophes, ʿayn and hamza marks dropped; the article's forms (al-, el-, ul-,
+    as-, ash-, ad- ..., and the attached Al...) made one; Abdul/Abdel made Abd al-; ibn/ben made
+    bin; Abou made Abu; hyphens and dots made spaces; leading titles (General, Prime Minister,
+    Sheikh, Dr ...) set aside.
+
+    >>> normalize("Mohammed Shia' al-Sudani")
+    'mohammed shia al sudani'
+    >>> normalize("Prime Minister Adel Abdul-Mahdi")
+    'adel abd al mahdi'
+    >>> normalize("Osama ibn Laden") == normalize("Osama bin Laden")
+    True
+    """
+    return analyze(name).text
+
+
+def explain_normalization(name: str) -> Normalization:
+    """Return the normalization of ``name`` with every rule applied, in order.
+
+    ``print()`` it for a readable account; its ``steps`` can be re-run with :func:`replay`.
+
+    >>> print(explain_normalization("ʿAbd al-Mahdī"))
+    'ʿAbd al-Mahdī' -> 'abd al mahdi'
+      translit.unidecode: 'ʿAbd al-Mahdī' -> "'Abd al-Mahdi"
+      case.fold: "'Abd al-Mahdi" -> "'abd al-mahdi"
+      marks.apostrophe: "'abd al-mahdi" -> 'abd al-mahdi'
+      punct.hyphen: 'abd al-mahdi' -> 'abd al mahdi'
+      phonetic key: 'abd mahdi'; skeleton: 'bd mhd'
+    """
+    return analyze(name)
+
+
+def replay(original: str, steps: Iterable[Step]) -> str:
+    """Re-apply the rules named by ``steps`` to ``original`` and return the result.
+
+    For any name, ``replay(name, explain_normalization(name).steps) == normalize(name)``.
+    Raises :class:`~namenorm.errors.RulesError` for a step whose rule does not exist.
+
+    >>> n = explain_normalization("Abou Mahdi el-Mohandes")
+    >>> replay(n.original, n.steps)
+    'abu mahdi al mohandes'
+    """
+    rules = load_rules()
+    text = original
+    for step in steps:
+        if step.rule == TITLES_RULE:
+            text, _ = _strip_titles(text, rules.titles)
+        elif step.rule in rules.rules:
+            text = rules.rules[step.rule](text)
+        else:
+            raise RulesError(f"no normalization rule with id {step.rule!r}", field="rule")
+    return text
+
+
+def phonetic_key(name: str) -> str:
+    """Return the phonetic key of a name: romanization variants of one name share it.
+
+    >>> phonetic_key("Mustafa al-Kadhimi") == phonetic_key("Mostafa Al-Kazimi")
+    True
+    """
+    return analyze(name).phonetic
+
+
+def skeleton_key(name: str) -> str:
+    """Return the consonant skeleton of a name, which unvowelled Arabic script shares.
+
+    >>> skeleton_key("محمد شياع السوداني")
+    'mhmd sh sdn'
+    >>> skeleton_key("Mohammed Shia al-Sudani")
+    'mhmd sh sdn'
+    """
+    return analyze(name).skeleton

@@ -1,0 +1,294 @@
+"""Resolve a mention to an entity of an alias table, with a calibrated confidence.
+
+Reach for :class:`Resolver` when names must be linked to a known list (a built-in or your own
+alias table), and for :func:`compare` when two names must be judged without a table.
+
+>>> resolver = Resolver()
+>>> match = resolver.resolve("Ghassem Suleimani")
+>>> match.entity.id, match.method
+('qasem-soleimani', 'phonetic')
+>>> resolver.resolve("Mustafa Khatami").method
+'known_error'
+>>> resolver.resolve("Zbigniew Wlodkowski") is None
+True
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
+from namenorm.index import CandidateIndex, Entry
+from namenorm.model import Entity, Evidence, Match, Method, Normalization
+from namenorm.normalize import analyze, normalize_text
+from namenorm.score import pair_features, similarity
+from namenorm.tables import AliasTable, load_table
+
+__all__ = ["FeatureRow", "Resolver", "compare"]
+
+CONTEXT_SATURATION = 3
+"""Context words found beyond this many add no more evidence."""
+SHARED_KEY_SATURATION = 3
+COMMON_TOKEN_SATURATION = 5
+COMENTION_MIN_LENGTH = 5
+"""Another name of the entity counts as co-mentioned only if it has this many letters or more."""
+
+_ROLE_ORDER = {"name": 0, "alias": 1, "error": 2}
+
+
+@attrs.frozen
+class FeatureRow:
+    """The features of a mention against one table string: what the confidence model sees.
+
+    Returned by :meth:`Resolver.feature_rows`, for fitting and inspecting confidence models.
+    """
+
+    entity_id: str
+    alias: str
+    role: str
+    features: Mapping[str, float]
+
+
+@attrs.frozen
+class _Scored:
+    entity: Entity
+    entry: Entry
+    logit: float
+    features: Mapping[str, float]
+    context_hits: tuple[str, ...]
+
+
+def _method(entry: Entry, features: Mapping[str, float]) -> Method:
+    if entry.role == "error":
+        return "known_error"
+    if features["exact"]:
+        return "exact"
+    if features["text_equal"]:
+        return "normalized"
+    if features["phonetic_equal"]:
+        return "phonetic"
+    if features["skeleton_equal"]:
+        return "skeleton"
+    if features["query_coverage"] == 1.0:
+        return "token"
+    return "fuzzy"
+
+
+@attrs.frozen
+class _EntityContext:
+    terms: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+def _padded(text: str) -> str:
+    return f" {text} "
+
+
+class Resolver:
+    """Resolves mentions against one alias table with one confidence model.
+
+    ``table`` defaults to the built-in table; ``model`` to the shipped confidence model (or a
+    path to a JSON model written by ``ConfidenceModel.save``); ``threshold`` is the confidence
+    below which :meth:`resolve` answers None. A resolver is immutable and safe to share.
+
+    >>> resolver = Resolver(threshold=0.9)
+    >>> resolver.threshold
+    0.9
+    """
+
+    def __init__(
+        self,
+        table: AliasTable | None = None,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        model: ConfidenceModel | str | os.PathLike[str] | None = None,
+    ) -> None:
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
+        self.table = load_table() if table is None else table
+        self.threshold = threshold
+        self.model = model if isinstance(model, ConfidenceModel) else load_model(model)
+        self.index = CandidateIndex.build(self.table.entities)
+        owners: dict[str, set[int]] = {}
+        for entry in self.index.entries:
+            owners.setdefault(entry.phonetic_compact, set()).add(entry.entity_index)
+        self._key_owners = {key: len(ids) for key, ids in owners.items()}
+        self._contexts = tuple(self._entity_context(entity) for entity in self.index.entities)
+
+    def _entity_context(self, entity: Entity) -> _EntityContext:
+        terms = tuple(dict.fromkeys(t for t in (normalize_text(w) for w in entity.context) if t))
+        names = {analyze(name).text for name in entity.names()}
+        names |= {
+            token
+            for token in analyze(entity.name).tokens[-1:]
+            if self.index.token_entities.get(analyze(token).phonetic, 0) == 1
+        }
+        return _EntityContext(
+            terms=terms,
+            names=tuple(sorted(n for n in names if len(n.replace(" ", "")) >= COMENTION_MIN_LENGTH)),
+        )
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def _query_features(self, query: Normalization) -> dict[str, float]:
+        frequencies = [self.index.token_entities.get(token, 0) for token in query.phonetic.split()]
+        known = [frequency for frequency in frequencies if frequency]
+        rarest = min(known) if known else 1
+        return {"common_token": min(1.0, (rarest - 1) / COMMON_TOKEN_SATURATION)}
+
+    def _context_features(
+        self, entity_index: int, context: str | None
+    ) -> tuple[dict[str, float], tuple[str, ...]]:
+        if not context:
+            return {"context": 0.0, "comention": 0.0}, ()
+        info = self._contexts[entity_index]
+        padded = _padded(context)
+        hits = tuple(term for term in info.terms if _padded(term) in padded)
+        comention = any(_padded(name) in padded for name in info.names)
+        return {
+            "context": min(1.0, len(hits) / CONTEXT_SATURATION),
+            "comention": float(comention),
+        }, hits
+
+    def _prepare_context(self, name: str, context: str | None) -> str | None:
+        if not context:
+            return None
+        # The mention itself is not context: remove it before looking for the entity's words.
+        if name.strip():
+            context = re.sub(re.escape(name.strip()), " ", context, flags=re.IGNORECASE)
+        return normalize_text(context)
+
+    def _features(
+        self, name: str, context: str | None
+    ) -> tuple[Normalization, list[tuple[Entry, dict[str, float], tuple[str, ...]]]]:
+        """Every candidate entry of ``name`` with its features and the context words found."""
+        query = analyze(name)
+        if not query.text:
+            return query, []
+        prepared = self._prepare_context(name, context)
+        base = self._query_features(query)
+        entity_context: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
+        rows = []
+        for number in sorted(self.index.candidates(query)):
+            entry = self.index.entries[number]
+            if entry.entity_index not in entity_context:
+                entity_context[entry.entity_index] = self._context_features(
+                    entry.entity_index, prepared
+                )
+            context_features, hits = entity_context[entry.entity_index]
+            features = pair_features(query, entry.analysis)
+            features["known_error"] = float(entry.role == "error")
+            features["shared_key"] = min(
+                1.0, (self._key_owners[entry.phonetic_compact] - 1) / SHARED_KEY_SATURATION
+            )
+            features.update(base)
+            features.update(context_features)
+            rows.append((entry, features, hits))
+        return query, rows
+
+    def _score(self, name: str, context: str | None) -> tuple[Normalization, list[_Scored]]:
+        query, rows = self._features(name, context)
+        best: dict[int, _Scored] = {}
+        for entry, features, hits in rows:
+            scored = _Scored(entry.entity, entry, self.model.pair_logit(features), features, hits)
+            current = best.get(entry.entity_index)
+            if current is None or (
+                -scored.logit,
+                _ROLE_ORDER[scored.entry.role],
+                scored.entry.string,
+            ) < (-current.logit, _ROLE_ORDER[current.entry.role], current.entry.string):
+                best[entry.entity_index] = scored
+        ranked = sorted(best.values(), key=lambda item: (-item.logit, item.entity.id))
+        return query, ranked
+
+    def _match(self, query: Normalization, ranked: Sequence[_Scored], position: int) -> Match:
+        chosen = ranked[position]
+        rivals = [item for i, item in enumerate(ranked) if i != position]
+        rival = rivals[0] if rivals else None
+        margin = None if rival is None else chosen.logit - rival.logit
+        evidence = Evidence(
+            query=query.original,
+            alias=chosen.entry.string,
+            alias_role=chosen.entry.role,
+            features=tuple((name, round(value, 4)) for name, value in chosen.features.items()),
+            context_hits=chosen.context_hits,
+            logit=chosen.logit,
+            margin=None if margin is None else round(margin, 4),
+            runner_up=None if rival is None else rival.entity.id,
+            model=self.model.name,
+        )
+        return Match(
+            entity=chosen.entity,
+            confidence=self.model.confidence(chosen.logit, margin=margin),
+            method=_method(chosen.entry, chosen.features),
+            score=similarity(chosen.features),
+            evidence=evidence,
+        )
+
+    # -- public API ----------------------------------------------------------------------
+
+    def resolve(
+        self, name: str, *, context: str | None = None, threshold: float | None = None
+    ) -> Match | None:
+        """Return the best entity for ``name`` with its confidence, or None (NIL) when no
+        candidate reaches ``threshold`` (the resolver's own when not given).
+
+        ``context`` is the text around the mention (its sentence): the entity's context words
+        and its other names found there shift the confidence.
+
+        >>> resolver = Resolver()
+        >>> resolver.resolve("Mustafa Khatami",
+        ...                  context="Iraqi Prime Minister Mustafa Khatami announced").entity.id
+        'mustafa-al-kadhimi'
+        """
+        limit = self.threshold if threshold is None else threshold
+        query, ranked = self._score(name, context)
+        if not ranked:
+            return None
+        match = self._match(query, ranked, 0)
+        return match if match.confidence >= limit else None
+
+    def candidates(self, name: str, *, context: str | None = None, limit: int = 5) -> list[Match]:
+        """Return up to ``limit`` candidate matches, best first, whatever their confidence.
+
+        >>> [m.entity.id for m in Resolver().candidates("Khamenei", limit=2)]
+        ['ali-khamenei', 'mojtaba-khamenei']
+        """
+        query, ranked = self._score(name, context)
+        return [self._match(query, ranked, position) for position in range(min(limit, len(ranked)))]
+
+    def feature_rows(self, name: str, *, context: str | None = None) -> list[FeatureRow]:
+        """Return the features of ``name`` against every candidate string, for fitting or
+        inspecting a confidence model (see ``scripts/fit_confidence.py``)."""
+        _, rows = self._features(name, context)
+        return [
+            FeatureRow(entry.entity.id, entry.string, entry.role, features)
+            for entry, features, _ in rows
+        ]
+
+
+def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:
+    """Return the probability that two names are the same (person, place, organization).
+
+    The same features and confidence model as :class:`Resolver`, as if ``b`` were the only
+    name of a one-entity table, averaged over both directions so ``compare(a, b) ==
+    compare(b, a)``.
+
+    >>> compare("Qasem Soleimani", "Ghassem Suleimani") > 0.9
+    True
+    >>> compare("Qasem Soleimani", "Hassan Nasrallah") < 0.1
+    True
+    """
+    chosen = load_model() if model is None else model
+    first, second = analyze(a), analyze(b)
+    if not first.text or not second.text:
+        return 0.0
+    logits = []
+    for query, alias in ((first, second), (second, first)):
+        features = pair_features(query, alias)
+        logits.append(chosen.pair_logit(features))
+    return chosen.confidence(sum(logits) / 2.0, margin=None)

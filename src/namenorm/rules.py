@@ -1,0 +1,217 @@
+"""The normalization rules, read from the data files and compiled once.
+
+A rule is a named, pure ``str -> str`` function. Its id (``"ar.article"``) is what
+:func:`namenorm.explain_normalization` reports and what :func:`namenorm.replay` looks up, so an
+explanation can always be re-run. The rules themselves live in ``namenorm/data``:
+
+- ``script.tsv``: Arabic-script letters to Latin, before unidecode;
+- ``rewrite.tsv``: ordered regular-expression rewrites (articles, Abd al-, bin, Abu, punctuation);
+- ``words.tsv``: titles set aside, particles, words that look like an attached article but are not;
+- ``phonetic.tsv``: the per-token folds of the phonetic and skeleton keys.
+
+>>> rules = load_rules()
+>>> rules.rewrite("ar.article")("al-sudani")
+'al-sudani'
+>>> rules.rewrite("ar.article")("el-sudani")
+'al-sudani'
+>>> sorted(rules.titles)[:3]
+['admiral', 'amir', 'ambassador']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+
+import attrs
+from unidecode import unidecode
+
+from namenorm.errors import RulesError
+from namenorm.resources import cache, data_path, read_text, register_cache
+
+__all__ = ["RuleSet", "load_rules"]
+
+Rule = Callable[[str], str]
+
+_SET_REFERENCE = re.compile(r"\{([a-z_]+)\}")
+
+
+def _rows(name: str, columns: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, fields) of a TSV data file, skipping comments and blank lines."""
+    for number, raw in enumerate(read_text(name).splitlines(), start=1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        fields = raw.split("\t")
+        if len(fields) != columns:
+            raise RulesError(
+                f"expected {columns} tab-separated columns, found {len(fields)}",
+                path=data_path(name),
+                line=number,
+            )
+        yield number, fields
+
+
+def _compile(pattern: str, *, name: str, line: int) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise RulesError(
+            f"invalid regular expression: {error}", path=data_path(name), line=line, field="pattern"
+        ) from error
+
+
+def _substitution(pattern: re.Pattern[str], replacement: str) -> Rule:
+    def apply(text: str) -> str:
+        return pattern.sub(replacement, text)
+
+    return apply
+
+
+@attrs.frozen
+class RuleSet:
+    """Every normalization rule, compiled; build it with :func:`load_rules`.
+
+    ``rewrites`` and the key rules are kept in file order; ``rules`` maps every rule id to its
+    function, including the fixed stages (``unicode.nfkc``, ``translit.unidecode``,
+    ``case.fold``) and the script table (``script.arabic``, ``script.persian`` ...).
+    """
+
+    script: Mapping[str, str]
+    script_rule_of: Mapping[str, str]
+    rewrites: tuple[tuple[str, Rule], ...]
+    phonetic: tuple[tuple[str, Rule], ...]
+    skeleton: tuple[tuple[str, Rule], ...]
+    titles: frozenset[str]
+    particles: frozenset[str]
+    fingerprint: str
+    rules: Mapping[str, Rule] = attrs.field(init=False)
+
+    @rules.default
+    def _all_rules(self) -> Mapping[str, Rule]:
+        table: dict[str, Rule] = {
+            "unicode.nfkc": _nfkc,
+            "translit.unidecode": _transliterate,
+            "case.fold": str.casefold,
+        }
+        for rule_id in sorted(set(self.script_rule_of.values())):
+            table[rule_id] = self._script_rule(rule_id)
+        table.update(self.rewrites)
+        table.update(self.phonetic)
+        table.update(self.skeleton)
+        return table
+
+    def _script_rule(self, rule_id: str) -> Rule:
+        mapping = {
+            ord(char): latin
+            for char, latin in self.script.items()
+            if self.script_rule_of[char] == rule_id
+        }
+
+        def apply(text: str) -> str:
+            return text.translate(mapping)
+
+        return apply
+
+    def rewrite(self, rule_id: str) -> Rule:
+        """Return the rule function registered under ``rule_id``.
+
+        Raises :class:`~namenorm.errors.RulesError` for an unknown id.
+        """
+        try:
+            return self.rules[rule_id]
+        except KeyError:
+            raise RulesError(f"no normalization rule with id {rule_id!r}") from None
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _transliterate(text: str) -> str:
+    # Only touch the non-ASCII characters, so ASCII text is never altered by unidecode.
+    if text.isascii():
+        return text
+    return "".join(char if char.isascii() else unidecode(char) for char in text)
+
+
+def _load_words() -> dict[str, set[str]]:
+    sets: dict[str, set[str]] = {}
+    for _, (set_name, words, _why) in _rows("words.tsv", 3):
+        sets.setdefault(set_name, set()).add(words)
+    return sets
+
+
+def _expand(pattern: str, words: Mapping[str, set[str]], *, name: str, line: int) -> str:
+    def alternation(match: re.Match[str]) -> str:
+        set_name = match.group(1)
+        if set_name not in words:
+            raise RulesError(
+                f"pattern refers to unknown word set {{{set_name}}}",
+                path=data_path(name),
+                line=line,
+                field="pattern",
+            )
+        # Longest first, so the alternation prefers the longer word.
+        ordered = sorted(words[set_name], key=lambda word: (-len(word), word))
+        return "(?:" + "|".join(re.escape(word) for word in ordered) + ")"
+
+    return _SET_REFERENCE.sub(alternation, pattern)
+
+
+@register_cache
+@cache
+def load_rules() -> RuleSet:
+    """Load and compile the rules shipped with namenorm (cached; see ``reset_caches``).
+
+    >>> load_rules().fingerprint == load_rules().fingerprint
+    True
+    """
+    words = _load_words()
+    script: dict[str, str] = {}
+    script_rule_of: dict[str, str] = {}
+    for line, (rule_id, char, latin, _why) in _rows("script.tsv", 4):
+        if len(char) != 1:
+            raise RulesError(
+                "expected a single character", path=data_path("script.tsv"), line=line, field="char"
+            )
+        script[char] = latin
+        script_rule_of[char] = rule_id
+
+    rewrites: list[tuple[str, Rule]] = []
+    for line, (rule_id, pattern, replacement, _why) in _rows("rewrite.tsv", 4):
+        expanded = _expand(pattern, words, name="rewrite.tsv", line=line)
+        rewrites.append(
+            (rule_id, _substitution(_compile(expanded, name="rewrite.tsv", line=line), replacement))
+        )
+
+    phonetic: list[tuple[str, Rule]] = []
+    skeleton: list[tuple[str, Rule]] = []
+    for line, (key, rule_id, pattern, replacement, _why) in _rows("phonetic.tsv", 5):
+        rule = _substitution(_compile(pattern, name="phonetic.tsv", line=line), replacement)
+        if key == "phonetic":
+            phonetic.append((rule_id, rule))
+        elif key == "skeleton":
+            skeleton.append((rule_id, rule))
+        else:
+            raise RulesError(
+                f"unknown key {key!r}: expected 'phonetic' or 'skeleton'",
+                path=data_path("phonetic.tsv"),
+                line=line,
+                field="key",
+            )
+
+    digest = hashlib.sha256()
+    for name in ("script.tsv", "rewrite.tsv", "words.tsv", "phonetic.tsv"):
+        digest.update(read_text(name).encode("utf-8"))
+    return RuleSet(
+        script=script,
+        script_rule_of=script_rule_of,
+        rewrites=tuple(rewrites),
+        phonetic=tuple(phonetic),
+        skeleton=tuple(skeleton),
+        titles=frozenset(words.get("title", set())),
+        particles=frozenset(words.get("particle", set())),
+        fingerprint=digest.hexdigest()[:16],
+    )

@@ -1,0 +1,446 @@
+"""Alias tables: entities with their aliases, known errors and context words.
+
+Build one from records (``AliasTable.from_records``), from :class:`~namenorm.model.Entity`
+values, or from a file (:func:`load_table`: JSON, JSONL, CSV or TOML); with no path,
+:func:`load_table` returns the table built into namenorm. Every problem in the input raises a
+:class:`~namenorm.errors.TableError` naming the file, the line and the field.
+
+>>> table = AliasTable.from_records([
+...     {"id": "rai-al-youm", "name": "Rai al-Youm", "kind": "media",
+...      "aliases": ["Raialyoum"], "errors": ["Rai Allium"]},
+... ])
+>>> len(table), table["rai-al-youm"].errors
+(1, ('Rai Allium',))
+>>> AliasTable.from_records([{"id": "x"}])
+Traceback (most recent call last):
+  ...
+namenorm.errors.TableError: record 1: field 'name': missing required field
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import attrs
+
+from namenorm.errors import TableError
+from namenorm.model import KINDS, AttributeValue, Entity, Kind
+from namenorm.normalize import analyze
+from namenorm.resources import cache, data_path, read_text, register_cache
+
+__all__ = ["BUILTIN_TABLE", "AliasTable", "load_table"]
+
+BUILTIN_TABLE = "entities.jsonl"
+"""The data file of the built-in table, inside ``namenorm/data``."""
+
+LIST_FIELDS = ("aliases", "errors", "context")
+CSV_LIST_SEPARATOR = "|"
+_KNOWN_FIELDS = frozenset({"id", "name", "kind", "attributes", *LIST_FIELDS})
+
+
+def _sorted_entities(entities: Iterable[Entity]) -> tuple[Entity, ...]:
+    ordered = tuple(sorted(entities, key=lambda entity: entity.id))
+    for previous, current in zip(ordered, ordered[1:]):
+        if previous.id == current.id:
+            raise TableError(f"duplicate entity id {current.id!r}", field="id")
+    return ordered
+
+
+@attrs.frozen
+class AliasTable:
+    """An immutable set of entities, kept sorted by id so record order never matters.
+
+    >>> from namenorm import Entity
+    >>> table = AliasTable([Entity(id="b", name="Beta", kind="org"),
+    ...                     Entity(id="a", name="Alpha", kind="org")])
+    >>> [entity.id for entity in table]
+    ['a', 'b']
+    >>> "a" in table, table.get("zzz") is None
+    (True, True)
+    """
+
+    entities: tuple[Entity, ...] = attrs.field(converter=_sorted_entities)
+    _by_id: Mapping[str, Entity] = attrs.field(init=False, repr=False, eq=False)
+
+    @_by_id.default
+    def _index_ids(self) -> Mapping[str, Entity]:
+        return {entity.id: entity for entity in self.entities}
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Mapping[str, Any]], *, source: str | None = None
+    ) -> AliasTable:
+        """Build a table from dict records (the JSON shape), validating every field.
+
+        ``source`` names where the records came from, for error messages.
+
+        >>> AliasTable.from_records([{"id": "a", "name": "Alpha", "kind": "planet"}])
+        Traceback (most recent call last):
+          ...
+        namenorm.errors.TableError: record 1: field 'kind': unknown kind 'planet'; expected one of person, org, place, media, other
+        """
+        return cls._from_located(((record, None) for record in records), path=source)
+
+    @classmethod
+    def _from_located(
+        cls, located: Iterable[tuple[Mapping[str, Any], int | None]], *, path: str | None = None
+    ) -> AliasTable:
+        entities: list[Entity] = []
+        seen: dict[str, int] = {}
+        for number, (record, line) in enumerate(located, start=1):
+            where = line if line is not None else number
+            entity = entity_from_record(record, path=path, line=where)
+            if entity.id in seen:
+                raise TableError(
+                    f"duplicate entity id {entity.id!r} (first at {seen[entity.id]})",
+                    path=path,
+                    line=where,
+                    field="id",
+                )
+            seen[entity.id] = where
+            entities.append(entity)
+        return cls(entities)
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self.entities)
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._by_id
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        return self._by_id[entity_id]
+
+    def get(self, entity_id: str) -> Entity | None:
+        """Return the entity with this id, or None."""
+        return self._by_id.get(entity_id)
+
+    @property
+    def alias_count(self) -> int:
+        """The number of distinct (entity, name or alias) strings in the table."""
+        return sum(len(set(entity.names())) for entity in self.entities)
+
+    def merge(self, other: AliasTable) -> AliasTable:
+        """Return the union of two tables; entities with the same id are combined.
+
+        Combined entities must agree on name and kind; their aliases, errors and context are
+        united (first table's order first) and their attributes merged.
+
+        >>> from namenorm import Entity
+        >>> a = AliasTable([Entity(id="x", name="X", aliases=["Ex"])])
+        >>> b = AliasTable([Entity(id="x", name="X", aliases=["Iks"])])
+        >>> a.merge(b)["x"].aliases
+        ('Ex', 'Iks')
+        """
+        combined = dict(self._by_id)
+        for entity in other.entities:
+            mine = combined.get(entity.id)
+            combined[entity.id] = entity if mine is None else _combine(mine, entity)
+        return AliasTable(combined.values())
+
+    __or__ = merge
+
+    def ambiguous(self) -> dict[str, tuple[str, ...]]:
+        """Normalized names shared by more than one entity, with the ids that share them.
+
+        Such aliases are kept for every entity that has them; the resolver's confidence
+        reflects the tie.
+
+        >>> from namenorm import Entity
+        >>> table = AliasTable([Entity(id="a", name="Ali Khamenei", aliases=["Khamenei"]),
+        ...                     Entity(id="b", name="Mojtaba Khamenei", aliases=["Khamenei"])])
+        >>> table.ambiguous()
+        {'khamenei': ('a', 'b')}
+        """
+        owners: dict[str, set[str]] = {}
+        for entity in self.entities:
+            for name in entity.names():
+                owners.setdefault(analyze(name).text, set()).add(entity.id)
+        return {
+            text: tuple(sorted(ids)) for text, ids in sorted(owners.items()) if len(ids) > 1
+        }
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Return the table as JSON-ready records (the shape ``from_records`` reads)."""
+        return [record_from_entity(entity) for entity in self.entities]
+
+
+def _union(first: Sequence[str], second: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*first, *second]))
+
+
+def _combine(mine: Entity, theirs: Entity) -> Entity:
+    for field in ("name", "kind"):
+        if getattr(mine, field) != getattr(theirs, field):
+            raise TableError(
+                f"cannot merge entity {mine.id!r}: {getattr(mine, field)!r} != "
+                f"{getattr(theirs, field)!r}",
+                field=field,
+            )
+    for key in mine.attributes.keys() & theirs.attributes.keys():
+        if mine.attributes[key] != theirs.attributes[key]:
+            raise TableError(
+                f"cannot merge entity {mine.id!r}: attribute {key!r} differs", field="attributes"
+            )
+    return attrs.evolve(
+        mine,
+        aliases=_union(mine.aliases, theirs.aliases),
+        errors=_union(mine.errors, theirs.errors),
+        context=_union(mine.context, theirs.context),
+        attributes={**mine.attributes, **theirs.attributes},
+    )
+
+
+def record_from_entity(entity: Entity) -> dict[str, Any]:
+    """Return an entity as a JSON-ready record."""
+    record: dict[str, Any] = {"id": entity.id, "name": entity.name, "kind": entity.kind}
+    for field in LIST_FIELDS:
+        record[field] = list(getattr(entity, field))
+    if entity.attributes:
+        record["attributes"] = dict(entity.attributes)
+    return record
+
+
+def _text(value: object, *, path: str | None, line: int, field: str, required: bool) -> str:
+    if value is None or value == "":
+        if required:
+            raise TableError("missing required field", path=path, line=line, field=field)
+        return ""
+    if not isinstance(value, str):
+        raise TableError(
+            f"expected a string, got {type(value).__name__}", path=path, line=line, field=field
+        )
+    if not value.strip():
+        raise TableError("must not be blank", path=path, line=line, field=field)
+    return value
+
+
+def _strings(value: object, *, path: str | None, line: int, field: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise TableError(
+            f"expected a list of strings, got {type(value).__name__}",
+            path=path,
+            line=line,
+            field=field,
+        )
+    items: list[str] = []
+    for position, item in enumerate(value):
+        label = f"{field}[{position}]"
+        items.append(_text(item, path=path, line=line, field=label, required=True))
+        if field != "context" and not analyze(item).text:
+            raise TableError(
+                f"{item!r} normalizes to nothing, so it could never match",
+                path=path,
+                line=line,
+                field=label,
+            )
+    return tuple(dict.fromkeys(items))
+
+
+def _attribute(value: object, *, path: str | None, line: int, field: str) -> AttributeValue:
+    if isinstance(value, str | int | float | bool):
+        return value
+    raise TableError(
+        f"expected a string, number or boolean, got {type(value).__name__}",
+        path=path,
+        line=line,
+        field=field,
+    )
+
+
+def entity_from_record(
+    record: Mapping[str, Any], *, path: str | None = None, line: int = 1
+) -> Entity:
+    """Validate one record and return its Entity; fields not named by the schema go to
+    ``attributes`` (so no data is dropped)."""
+    if not isinstance(record, Mapping):
+        raise TableError(
+            f"expected an object/record, got {type(record).__name__}", path=path, line=line
+        )
+    entity_id = _text(record.get("id"), path=path, line=line, field="id", required=True)
+    name = _text(record.get("name"), path=path, line=line, field="name", required=True)
+    if not analyze(name).text:
+        raise TableError(
+            f"{name!r} normalizes to nothing, so it could never match",
+            path=path,
+            line=line,
+            field="name",
+        )
+    kind = _text(record.get("kind"), path=path, line=line, field="kind", required=False) or "other"
+    if kind not in KINDS:
+        raise TableError(
+            f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}",
+            path=path,
+            line=line,
+            field="kind",
+        )
+    lists = {
+        field: _strings(record.get(field), path=path, line=line, field=field)
+        for field in LIST_FIELDS
+    }
+    raw_attributes = record.get("attributes") or {}
+    if not isinstance(raw_attributes, Mapping):
+        raise TableError(
+            f"expected an object, got {type(raw_attributes).__name__}",
+            path=path,
+            line=line,
+            field="attributes",
+        )
+    attributes: dict[str, AttributeValue] = {}
+    extra = {key: value for key, value in record.items() if key not in _KNOWN_FIELDS}
+    for key, value in [*raw_attributes.items(), *extra.items()]:
+        if value is None or value == "":
+            continue
+        attributes[str(key)] = _attribute(value, path=path, line=line, field=str(key))
+    return Entity(
+        id=entity_id,
+        name=name,
+        kind=cast(Kind, kind),
+        aliases=tuple(alias for alias in lists["aliases"] if alias != name),
+        errors=lists["errors"],
+        context=lists["context"],
+        attributes=attributes,
+    )
+
+
+def _decode(data: bytes, path: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise TableError(
+            f"not valid UTF-8 at byte {error.start} ({error.reason}); save the file as UTF-8",
+            path=path,
+            line=line,
+        ) from error
+
+
+def _json_error(error: json.JSONDecodeError, path: str) -> TableError:
+    return TableError(f"invalid JSON: {error.msg} (column {error.colno})", path=path, line=error.lineno)
+
+
+def _read_jsonl(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int | None]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise TableError(
+                f"invalid JSON: {error.msg} (column {error.colno})", path=path, line=number
+            ) from error
+        yield record, number
+
+
+def _read_json(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int | None]]:
+    decoder = json.JSONDecoder()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _json_error(error, path) from error
+    if isinstance(document, Mapping) and isinstance(document.get("entities"), list):
+        items = document["entities"]
+        start = text.index("[", text.index('"entities"'))
+    elif isinstance(document, list):
+        items = document
+        start = text.index("[")
+    else:
+        raise TableError(
+            'expected a list of records or an object with an "entities" list', path=path, line=1
+        )
+    # Walk the array again with raw_decode to learn the line on which each record starts.
+    position = start + 1
+    for item in items:
+        while text[position] in " \t\r\n,":
+            position += 1
+        _, end = decoder.raw_decode(text, position)
+        yield item, text.count("\n", 0, position) + 1
+        position = end
+
+
+def _read_csv(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int | None]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if reader.fieldnames is None or "id" not in reader.fieldnames:
+        raise TableError("the header row must name an 'id' column", path=path, line=1, field="id")
+    for row in reader:
+        if None in row:
+            raise TableError("more cells than header columns", path=path, line=reader.line_num)
+        record: dict[str, Any] = {}
+        for key, value in row.items():
+            if key in LIST_FIELDS:
+                parts = [part.strip() for part in (value or "").split(CSV_LIST_SEPARATOR)]
+                record[key] = [part for part in parts if part]
+            else:
+                record[key] = value
+        yield record, reader.line_num
+
+
+def _read_toml(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int | None]]:
+    try:
+        import tomllib  # noqa: PLC0415
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]  # noqa: PLC0415
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise TableError(f"invalid TOML: {error}", path=path) from error
+    items = document.get("entity", document.get("entities"))
+    if not isinstance(items, list):
+        raise TableError("expected [[entity]] tables", path=path, field="entity")
+    for item in items:
+        yield item, None
+
+
+_READERS = {
+    ".jsonl": _read_jsonl,
+    ".ndjson": _read_jsonl,
+    ".json": _read_json,
+    ".csv": _read_csv,
+    ".toml": _read_toml,
+}
+
+
+@register_cache
+@cache
+def _builtin() -> AliasTable:
+    path = data_path(BUILTIN_TABLE)
+    return AliasTable._from_located(_read_jsonl(read_text(BUILTIN_TABLE), path), path=path)
+
+
+def load_table(path: str | os.PathLike[str] | None = None) -> AliasTable:
+    """Load an alias table from a JSON, JSONL, CSV or TOML file, or the built-in table.
+
+    CSV columns are ``id, name, kind, aliases, errors, context``, list cells separated by
+    ``|``, any other column kept as an attribute. TOML holds ``[[entity]]`` tables. JSON holds a
+    list of records or ``{"entities": [...]}``.
+
+    >>> table = load_table()
+    >>> len(table) >= 120
+    True
+    """
+    if path is None:
+        return _builtin()
+    location = os.fspath(path)
+    suffix = Path(location).suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        raise TableError(
+            f"unknown table format {suffix!r}; use one of {', '.join(sorted(_READERS))}",
+            path=location,
+        )
+    try:
+        data = Path(location).read_bytes()
+    except OSError as error:
+        raise TableError(f"cannot read the file: {error.strerror}", path=location) from error
+    text = _decode(data, location)
+    return AliasTable._from_located(reader(text, location), path=location)

@@ -67,7 +67,7 @@ def tune(results: Sequence[tuple[str | None, float]], mentions: Sequence[Labeled
     best_threshold, best_right = 0.0, -1
     for threshold in sorted({score for _, score in results} | {0.0, 1.01}):
         right = 0
-        for (entity, score), labeled in zip(results, mentions):
+        for (entity, score), labeled in zip(results, mentions, strict=False):
             answer = entity if score >= threshold else None
             right += answer == labeled.gold
         if right > best_right:
@@ -81,8 +81,10 @@ def as_report(
     threshold: float,
 ) -> EvaluationReport:
     predictions = [
-        Prediction(labeled, entity, min(1.0, max(0.0, score)), entity is not None and score >= threshold)
-        for (entity, score), labeled in zip(results, mentions)
+        Prediction(
+            labeled, entity, min(1.0, max(0.0, score)), entity is not None and score >= threshold
+        )
+        for (entity, score), labeled in zip(results, mentions, strict=False)
     ]
     return report(predictions, threshold=threshold)
 
@@ -119,7 +121,12 @@ def nomenklatura_results(
         source.write_text(json.dumps({"names": names, "queries": queries}), encoding="utf-8")
         started = time.perf_counter()
         subprocess.run(
-            [str(nomenklatura_python()), str(Path(__file__).with_name("nk_driver.py")), str(source), str(target)],
+            [
+                str(nomenklatura_python()),
+                str(Path(__file__).with_name("nk_driver.py")),
+                str(source),
+                str(target),
+            ],
             check=True,
             env={**os.environ, "PYTHONWARNINGS": "ignore"},
         )
@@ -196,7 +203,9 @@ def main() -> int:
         nil = figures[0].in_table == 0
         values = [f.false_match_rate if nil else f.accuracy for f in figures]
         label = f"{category} ({'FMR' if nil else 'accuracy'})"
-        lines.append(f"| {label} | {figures[0].count} | " + " | ".join(cell(v) for v in values) + " |")
+        lines.append(
+            f"| {label} | {figures[0].count} | " + " | ".join(cell(v) for v in values) + " |"
+        )
     overall = [reports[s].overall for s in systems]
     lines += [
         "| **in-table accuracy** | "
@@ -211,18 +220,13 @@ def main() -> int:
         + f"{overall[0].nil} | "
         + " | ".join(cell(f.false_match_rate) for f in overall)
         + " |",
-        "| **F1** | "
-        + f"{overall[0].count} | "
-        + " | ".join(cell(f.f1) for f in overall)
-        + " |",
+        "| **F1** | " + f"{overall[0].count} | " + " | ".join(cell(f.f1) for f in overall) + " |",
         "| **ECE (10 bins)** | "
         + f"{overall[0].count} | "
         + " | ".join(cell(f.ece, percent=False) for f in overall)
         + " |",
         "| threshold | | " + " | ".join(f"{reports[s].threshold:.3f}" for s in systems) + " |",
-        "| time per query | | "
-        + " | ".join(f"{1000 * timings[s]:.2f} ms" for s in systems)
-        + " |",
+        "| time per query | | " + " | ".join(f"{1000 * timings[s]:.2f} ms" for s in systems) + " |",
         "",
     ]
     text = "\n".join(lines)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from nomenklatura.matching import LogicV2  # noqa: E402
-from peer_nomenklatura import best_match, make_scorer, nomenklatura_version  # noqa: E402
+from nomenklatura.matching import LogicV2
+from peer_nomenklatura import best_match, make_scorer, nomenklatura_version
 
 LOGIC_V2_PREFILTER = 100
 
@@ -28,7 +28,10 @@ def main() -> None:
     names = [(entity_id, alias) for entity_id, alias in document["names"]]
     default = make_scorer()
     logic = make_scorer(LogicV2, schema="Person")
-    results: dict[str, list[tuple[str | None, float]]] = {"regression-v1 (default)": [], "logic-v2": []}
+    results: dict[str, list[tuple[str | None, float]]] = {
+        "regression-v1 (default)": [],
+        "logic-v2": [],
+    }
     for query in document["queries"]:
         results["regression-v1 (default)"].append(best_match(query, names, scorer=default))
         results["logic-v2"].append(

@@ -58,7 +58,7 @@ from nomenklatura.matching.types import ScoringAlgorithm, ScoringConfig
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
-__all__ = ["nomenklatura_version", "make_scorer", "best_match", "NomenklaturaScorer"]
+__all__ = ["NomenklaturaScorer", "best_match", "make_scorer", "nomenklatura_version"]
 
 DEFAULT_SCHEMA = "LegalEntity"
 _ENTITY_CACHE_SIZE = 1 << 16
@@ -113,8 +113,10 @@ class NomenklaturaScorer:
             return []
         q = self.entity(query)
         if not self._batchable:
-            return [float(self.algorithm.compare(q, self.entity(c), self.config).score)
-                    for c in candidates]
+            return [
+                float(self.algorithm.compare(q, self.entity(c), self.config).score)
+                for c in candidates
+            ]
         encode = self.algorithm.encode_pair
         feats = np.array([encode(q, self.entity(c)) for c in candidates])
         return [float(p) for p in self._pipe.predict_proba(feats)[:, 1]]
@@ -135,7 +137,7 @@ _DEFAULT_SCORER: NomenklaturaScorer | None = None
 
 
 def _default_scorer() -> NomenklaturaScorer:
-    global _DEFAULT_SCORER
+    global _DEFAULT_SCORER  # noqa: PLW0603 - one scorer per process, built on first use
     if _DEFAULT_SCORER is None:
         _DEFAULT_SCORER = NomenklaturaScorer()
     return _DEFAULT_SCORER
@@ -186,20 +188,63 @@ SAMPLE_PAIRS = [
 
 def _synthetic_table(n_entities: int = 150, aliases: int = 10) -> list[tuple[str, str]]:
     """Deterministic ~1,500-alias table of Arabic/Persian-style names (timing only)."""
-    given = ["Mohammed", "Ali", "Hassan", "Hussein", "Qasem", "Mahdi", "Abbas", "Jafar",
-             "Mustafa", "Ahmed", "Omar", "Khalid", "Hadi", "Reza", "Mojtaba", "Nouri"]
-    family = ["Soleimani", "al-Sudani", "al-Kadhimi", "Nasrallah", "Khamenei", "Rouhani",
-              "al-Muhandis", "al-Amiri", "al-Maliki", "Zarif", "Qaani", "al-Khazali",
-              "al-Abadi", "Allawi", "al-Hakim", "Naqdi", "Salami", "Bagheri", "Fayyadh"]
-    variants = [lambda s: s, lambda s: s.replace("al-", "Al "), lambda s: s.replace("al-", "Al"),
-                lambda s: s.replace("ou", "u"), lambda s: s.replace("i", "ee", 1),
-                lambda s: s.replace("Mohammed", "Muhammad"), lambda s: s.replace("q", "gh"),
-                lambda s: s.upper(), lambda s: s.replace("a", "aa", 1),
-                lambda s: s.replace("-", " ")]
+    given = [
+        "Mohammed",
+        "Ali",
+        "Hassan",
+        "Hussein",
+        "Qasem",
+        "Mahdi",
+        "Abbas",
+        "Jafar",
+        "Mustafa",
+        "Ahmed",
+        "Omar",
+        "Khalid",
+        "Hadi",
+        "Reza",
+        "Mojtaba",
+        "Nouri",
+    ]
+    family = [
+        "Soleimani",
+        "al-Sudani",
+        "al-Kadhimi",
+        "Nasrallah",
+        "Khamenei",
+        "Rouhani",
+        "al-Muhandis",
+        "al-Amiri",
+        "al-Maliki",
+        "Zarif",
+        "Qaani",
+        "al-Khazali",
+        "al-Abadi",
+        "Allawi",
+        "al-Hakim",
+        "Naqdi",
+        "Salami",
+        "Bagheri",
+        "Fayyadh",
+    ]
+    variants = [
+        lambda s: s,
+        lambda s: s.replace("al-", "Al "),
+        lambda s: s.replace("al-", "Al"),
+        lambda s: s.replace("ou", "u"),
+        lambda s: s.replace("i", "ee", 1),
+        lambda s: s.replace("Mohammed", "Muhammad"),
+        lambda s: s.replace("q", "gh"),
+        lambda s: s.upper(),
+        lambda s: s.replace("a", "aa", 1),
+        lambda s: s.replace("-", " "),
+    ]
     table: list[tuple[str, str]] = []
     for i in range(n_entities):
-        base = f"{given[i % len(given)]} {given[(i * 7 + 3) % len(given)]} " \
-               f"{family[(i * 5) % len(family)]}"
+        base = (
+            f"{given[i % len(given)]} {given[(i * 7 + 3) % len(given)]} "
+            f"{family[(i * 5) % len(family)]}"
+        )
         for j in range(aliases):
             table.append((f"E{i:03d}", variants[j % len(variants)](base)))
     return table
@@ -210,8 +255,10 @@ def _main(argv: list[str]) -> None:
     t0 = time.perf_counter()
     scorer = make_scorer()
     load_s = time.perf_counter() - t0
-    print(f"nomenklatura {nomenklatura_version()}  algorithm={scorer.name}  "
-          f"schema={scorer.schema.name}  (init {load_s:.2f}s)")
+    print(
+        f"nomenklatura {nomenklatura_version()}  algorithm={scorer.name}  "
+        f"schema={scorer.schema.name}  (init {load_s:.2f}s)"
+    )
     for q, c in SAMPLE_PAIRS:
         print(f"  {scorer(q, c):.3f}  {q!r} vs {c!r}")
 
@@ -239,8 +286,11 @@ def _main(argv: list[str]) -> None:
 
     if check:
         # 1) batched score_many == per-pair compare
-        diff = max(abs(x - scorer(q, a)) for q in queries[:3]
-                   for x, a in zip(scorer.score_many(q, aliases), aliases))
+        diff = max(
+            abs(x - scorer(q, a))
+            for q in queries[:3]
+            for x, a in zip(scorer.score_many(q, aliases), aliases, strict=False)
+        )
         print(f"check: max |score_many - compare| = {diff:.2e}")
         assert diff < 1e-9
         # 2) LegalEntity == Person for name-only entities with the default algorithm
@@ -250,8 +300,11 @@ def _main(argv: list[str]) -> None:
         print(f"check: max |LegalEntity - Person| = {diff:.2e} over {len(pairs)} pairs")
         assert diff < 1e-9
         # 3) prefilter rarely changes the winner on this table
-        same = sum(best_match(q, table, scorer=scorer)[0]
-                   == best_match(q, table, prefilter=100, scorer=scorer)[0] for q in queries)
+        same = sum(
+            best_match(q, table, scorer=scorer)[0]
+            == best_match(q, table, prefilter=100, scorer=scorer)[0]
+            for q in queries
+        )
         print(f"check: prefilter=100 keeps the same best entity for {same}/{len(queries)} queries")
 
 

@@ -54,7 +54,11 @@ def main() -> int:
     for name, weight in sorted(model.pair_weights.items(), key=lambda item: -abs(item[1])):
         print(f"  {name:<16}{weight:+8.3f}")
     print(f"  {'(intercept)':<16}{model.pair_intercept:+8.3f}")
-    print("calibrator:", dict(model.calibrator_weights), f"intercept {model.calibrator_intercept:+.3f}")
+    print(
+        "calibrator:",
+        dict(model.calibrator_weights),
+        f"intercept {model.calibrator_intercept:+.3f}",
+    )
     resolver = Resolver(table, model=model)
     for label, part in (("fit part", fit), ("HELD-OUT test part", test)):
         print(f"\n== {label} ==")

@@ -73,7 +73,7 @@ def fit_model(
         raise CalibrationError("the labeled mentions give no positive or no negative pair")
     intercept, coefficients = fit_logistic(rows, labels, l2=l2, weights=weights)
     pair_only = ConfidenceModel(
-        pair_weights=dict(zip(MODEL_FEATURES, coefficients)),
+        pair_weights=dict(zip(MODEL_FEATURES, coefficients, strict=True)),
         pair_intercept=intercept,
         calibrator_weights={"logit": 1.0},
         calibrator_intercept=0.0,
@@ -94,9 +94,11 @@ def fit_model(
         raise CalibrationError("the best candidates are all right or all wrong: cannot calibrate")
     calibrator_intercept, calibrator = fit_logistic(top_rows, top_labels, l2=l2 / 10)
     return ConfidenceModel(
-        pair_weights={k: round(v, 6) for k, v in zip(MODEL_FEATURES, coefficients)},
+        pair_weights={k: round(v, 6) for k, v in zip(MODEL_FEATURES, coefficients, strict=True)},
         pair_intercept=round(intercept, 6),
-        calibrator_weights={k: round(v, 6) for k, v in zip(CALIBRATOR_FEATURES, calibrator)},
+        calibrator_weights={
+            k: round(v, 6) for k, v in zip(CALIBRATOR_FEATURES, calibrator, strict=True)
+        },
         calibrator_intercept=round(calibrator_intercept, 6),
         name=name,
         metadata={

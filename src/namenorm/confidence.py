@@ -174,7 +174,9 @@ def load_model(path: str | os.PathLike[str] | None = None) -> ConfidenceModel:
     except (OSError, UnicodeDecodeError) as error:
         raise CalibrationError(f"cannot read the model: {error}", path=location) from error
     except json.JSONDecodeError as error:
-        raise CalibrationError(f"invalid JSON: {error.msg}", path=location, line=error.lineno) from error
+        raise CalibrationError(
+            f"invalid JSON: {error.msg}", path=location, line=error.lineno
+        ) from error
     return ConfidenceModel.from_json(document, path=location)
 
 
@@ -228,8 +230,8 @@ def fit_logistic(
     for _ in range(iterations):
         gradient = [0.0] * width
         hessian = [[0.0] * width for _ in range(width)]
-        for x, y, w in zip(design, labels, sample):
-            p = sigmoid(sum(b * v for b, v in zip(beta, x)))
+        for x, y, w in zip(design, labels, sample, strict=True):
+            p = sigmoid(sum(b * v for b, v in zip(beta, x, strict=True)))
             residual = w * (y - p)
             curvature = w * p * (1.0 - p)
             for i in range(width):
@@ -247,7 +249,7 @@ def fit_logistic(
                 hessian[i][i] += l2
             hessian[i][i] += 1e-9
         step = _solve(hessian, gradient)
-        beta = [b + s for b, s in zip(beta, step)]
+        beta = [b + s for b, s in zip(beta, step, strict=True)]
         if max(abs(s) for s in step) < 1e-7:
             break
     return beta[0], beta[1:]

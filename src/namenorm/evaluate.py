@@ -163,7 +163,7 @@ def expected_calibration_error(
     totals = [0.0] * bins
     hits = [0.0] * bins
     counts = [0] * bins
-    for confidence, outcome in zip(confidences, outcomes):
+    for confidence, outcome in zip(confidences, outcomes, strict=True):
         slot = min(bins - 1, int(confidence * bins))
         totals[slot] += confidence
         hits[slot] += float(outcome)
@@ -294,9 +294,7 @@ def evaluate(
     threshold: float | None = None,
 ) -> EvaluationReport:
     """Resolve labeled mentions (a JSONL path or LabeledMention values) and report the figures."""
-    mentions = (
-        read_labeled(labeled) if isinstance(labeled, str | os.PathLike) else list(labeled)
-    )
+    mentions = read_labeled(labeled) if isinstance(labeled, str | os.PathLike) else list(labeled)
     limit = resolver.threshold if threshold is None else threshold
     return report(predict(resolver, mentions, threshold=limit), threshold=limit)
 

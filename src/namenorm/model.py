@@ -146,8 +146,9 @@ class Evidence:
     ``alias`` is the table string that matched best and ``alias_role`` says whether it is the
     canonical ``name``, an ``alias`` or a known ``error``; ``features`` are the similarity
     features (each in [0, 1]) fed to the confidence model; ``context_hits`` the entity's context
-    words found around the mention; ``logit`` the pair model's score; ``margin`` the lead of this candidate's score over the next
-    best entity's (None when it had no rival); ``runner_up`` that rival's id.
+    words found around the mention; ``logit`` the pair model's score; ``margin`` the lead of
+    this candidate's logit over the next best entity's (None when it had no rival);
+    ``runner_up`` that rival's id.
     """
 
     query: str

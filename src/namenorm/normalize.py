@@ -77,6 +77,7 @@ def _key_token(token: str, rules: Iterable[tuple[str, object]]) -> str:
 def _stages(rules: RuleSet) -> list[str]:
     return [
         "unicode.nfkc",
+        *(rule_id for rule_id, _ in rules.script_rewrites),
         *sorted(set(rules.script_rule_of.values())),
         "translit.unidecode",
         "case.fold",

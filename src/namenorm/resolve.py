@@ -62,7 +62,7 @@ class _Scored:
     context_hits: tuple[str, ...]
 
 
-def _method(entry: Entry, features: Mapping[str, float]) -> Method:
+def _method(entry: Entry, features: Mapping[str, float]) -> Method:  # noqa: PLR0911 - a ladder
     if entry.role == "error":
         return "known_error"
     if features["exact"]:
@@ -129,7 +129,9 @@ class Resolver:
         }
         return _EntityContext(
             terms=terms,
-            names=tuple(sorted(n for n in names if len(n.replace(" ", "")) >= COMENTION_MIN_LENGTH)),
+            names=tuple(
+                sorted(n for n in names if len(n.replace(" ", "")) >= COMENTION_MIN_LENGTH)
+            ),
         )
 
     # -- scoring -------------------------------------------------------------------------

@@ -14,12 +14,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 __all__ = ["data_path", "read_text", "register_cache", "reset_caches"]
 
 _PACKAGE = "namenorm.data"
-_CACHES: list[Callable[[], Any]] = []
+_CACHES: list[Callable[..., Any]] = []
+_Loader = TypeVar("_Loader", bound=Callable[..., Any])
 
 
 def data_path(name: str) -> str:
@@ -40,7 +41,7 @@ def read_text(name: str) -> str:
     return resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 
-def register_cache(function: Callable[..., Any]) -> Callable[..., Any]:
+def register_cache(function: _Loader) -> _Loader:
     """Remember a ``functools.cache``-wrapped loader so :func:`reset_caches` can clear it."""
     _CACHES.append(function)
     return function

@@ -5,7 +5,8 @@ A rule is a named, pure ``str -> str`` function. Its id (``"ar.article"``) is wh
 explanation can always be re-run. The rules themselves live in ``namenorm/data``:
 
 - ``script.tsv``: Arabic-script letters to Latin, before unidecode;
-- ``rewrite.tsv``: ordered regular-expression rewrites (articles, Abd al-, bin, Abu, punctuation);
+- ``rewrite.tsv``: ordered regular-expression rewrites (articles, Abd al-, bin, Abu, punctuation),
+  a few on the raw Arabic script, most on the case-folded Latin;
 - ``words.tsv``: titles set aside, particles, words that look like an attached article but are not;
 - ``phonetic.tsv``: the per-token folds of the phonetic and skeleton keys.
 
@@ -80,6 +81,7 @@ class RuleSet:
 
     script: Mapping[str, str]
     script_rule_of: Mapping[str, str]
+    script_rewrites: tuple[tuple[str, Rule], ...]
     rewrites: tuple[tuple[str, Rule], ...]
     phonetic: tuple[tuple[str, Rule], ...]
     skeleton: tuple[tuple[str, Rule], ...]
@@ -97,6 +99,7 @@ class RuleSet:
         }
         for rule_id in sorted(set(self.script_rule_of.values())):
             table[rule_id] = self._script_rule(rule_id)
+        table.update(self.script_rewrites)
         table.update(self.rewrites)
         table.update(self.phonetic)
         table.update(self.skeleton)
@@ -179,12 +182,18 @@ def load_rules() -> RuleSet:
         script[char] = latin
         script_rule_of[char] = rule_id
 
-    rewrites: list[tuple[str, Rule]] = []
-    for line, (rule_id, pattern, replacement, _why) in _rows("rewrite.tsv", 4):
+    stages: dict[str, list[tuple[str, Rule]]] = {"script": [], "latin": []}
+    for line, (rule_id, stage, pattern, replacement, _why) in _rows("rewrite.tsv", 5):
+        if stage not in stages:
+            raise RulesError(
+                f"unknown stage {stage!r}: expected 'script' or 'latin'",
+                path=data_path("rewrite.tsv"),
+                line=line,
+                field="stage",
+            )
         expanded = _expand(pattern, words, name="rewrite.tsv", line=line)
-        rewrites.append(
-            (rule_id, _substitution(_compile(expanded, name="rewrite.tsv", line=line), replacement))
-        )
+        compiled = _compile(expanded, name="rewrite.tsv", line=line)
+        stages[stage].append((rule_id, _substitution(compiled, replacement)))
 
     phonetic: list[tuple[str, Rule]] = []
     skeleton: list[tuple[str, Rule]] = []
@@ -208,7 +217,8 @@ def load_rules() -> RuleSet:
     return RuleSet(
         script=script,
         script_rule_of=script_rule_of,
-        rewrites=tuple(rewrites),
+        script_rewrites=tuple(stages["script"]),
+        rewrites=tuple(stages["latin"]),
         phonetic=tuple(phonetic),
         skeleton=tuple(skeleton),
         titles=frozenset(words.get("title", set())),

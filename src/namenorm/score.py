@@ -13,6 +13,8 @@ calibrated confidence. Each feature has a name, so a match can say which ones ca
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rapidfuzz import fuzz
 
 from namenorm.model import Normalization
@@ -46,10 +48,11 @@ FEATURES = (
 
 def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, latin: bool) -> str:
     """How one mention token matches one alias token: '' (no), 'key', 'fuzzy' or 'initial'."""
+    if len(query_text) == 1 or len(alias_text) == 1:
+        # An initial stands for any word with its first letter, and for nothing else.
+        return "initial" if query_text[:1] == alias_text[:1] else ""
     if query == alias:
         return "key"
-    if len(query_text) == 1:
-        return "initial" if alias_text.startswith(query_text) else ""
     if not latin:
         return ""
     if min(len(query), len(alias)) >= 4 and fuzz.ratio(query, alias) >= TOKEN_MATCH_CUTOFF:
@@ -65,16 +68,17 @@ def _align(query: Normalization, alias: Normalization) -> tuple[list[int | None]
     else:
         # Unvowelled script meets Latin only on the skeleton.
         query_keys = query.skeleton.split()
-        alias_keys = [token for token in alias.skeleton.split()]
+        alias_keys = list(alias.skeleton.split())
     query_texts = list(query.tokens) if len(query.tokens) == len(query_keys) else query_keys
     alias_texts = list(alias.tokens) if len(alias.tokens) == len(alias_keys) else alias_keys
     used: set[int] = set()
     pairing: list[int | None] = []
     initials = 0
-    for key, text in zip(query_keys, query_texts):
+    for key, text in zip(query_keys, query_texts, strict=True):
         chosen: int | None = None
         kind = ""
-        for position, (alias_key, alias_text) in enumerate(zip(alias_keys, alias_texts)):
+        pairs = zip(alias_keys, alias_texts, strict=True)
+        for position, (alias_key, alias_text) in enumerate(pairs):
             if position in used:
                 continue
             kind = _token_match(key, text, alias_key, alias_text, latin=query.latin)
@@ -127,7 +131,7 @@ def pair_features(query: Normalization, alias: Normalization) -> dict[str, float
     }
 
 
-def similarity(features: dict[str, float]) -> float:
+def similarity(features: Mapping[str, float]) -> float:
     """The raw similarity (0-100) reported with a match: the best of the string measures.
 
     >>> from namenorm.normalize import analyze

@@ -1,0 +1,158 @@
+"""The ``namenorm`` command line.
+
+    namenorm resolve "Qassem Suleimani" "Mustafa Khatami"   # one line each
+    namenorm resolve --file seeds/names.txt                 # one name a line
+    namenorm explain "Almohandes"                           # normalization steps and evidence
+    namenorm --version
+
+Every command takes ``--table PATH`` (JSON, JSONL, CSV or TOML) instead of the built-in table.
+Errors in the input are reported in one line naming the file, line and field, with exit
+status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from namenorm.errors import NamenormError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from namenorm.resolve import Resolver
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    import argparse  # noqa: PLC0415  (only the command line needs it)
+
+    from namenorm import __version__  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(
+        prog="namenorm",
+        description="Resolve the many spellings of a name to one canonical entity.",
+    )
+    parser.add_argument("--version", action="version", version=f"namenorm {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    resolve = commands.add_parser("resolve", help="resolve names to entities of a table")
+    resolve.add_argument("names", nargs="*", help="names to resolve")
+    resolve.add_argument("--file", help="read names from this file, one a line (# comments)")
+    resolve.add_argument("--context", help="text around the names, for every name given")
+    resolve.add_argument("--table", help="alias table file instead of the built-in table")
+    resolve.add_argument("--threshold", type=float, help="confidence below which a name is NIL")
+    resolve.add_argument("--format", choices=("table", "jsonl"), default="table")
+
+    explain = commands.add_parser("explain", help="show normalization steps and the evidence")
+    explain.add_argument("names", nargs="+")
+    explain.add_argument("--context", help="text around the names")
+    explain.add_argument("--table", help="alias table file instead of the built-in table")
+    return parser
+
+
+def _resolver(table_path: str | None, threshold: float | None) -> Resolver:
+    from namenorm.confidence import DEFAULT_THRESHOLD  # noqa: PLC0415
+    from namenorm.resolve import Resolver  # noqa: PLC0415
+    from namenorm.tables import load_table  # noqa: PLC0415
+
+    table = load_table(table_path)
+    return Resolver(table, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+
+
+def _read_names(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except OSError as error:
+        raise NamenormError(f"cannot read the file: {error.strerror}", path=path) from error
+    except UnicodeDecodeError as error:
+        raise NamenormError(f"not valid UTF-8 at byte {error.start}", path=path) from error
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _resolve(arguments: argparse.Namespace, out: TextIO) -> int:
+    names = list(arguments.names)
+    if arguments.file:
+        names += _read_names(arguments.file)
+    if not names:
+        raise NamenormError("no names given: pass names or --file")
+    resolver = _resolver(arguments.table, arguments.threshold)
+    rows = []
+    for name in names:
+        match = resolver.resolve(name, context=arguments.context)
+        rows.append(
+            {
+                "mention": name,
+                "entity": None if match is None else match.entity.id,
+                "name": None if match is None else match.entity.name,
+                "kind": None if match is None else match.entity.kind,
+                "confidence": None if match is None else round(match.confidence, 4),
+                "method": None if match is None else match.method,
+            }
+        )
+    if arguments.format == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
+    width = max(len("mention"), *(len(row["mention"]) for row in rows))
+    header = f"{'mention':<{width}}  {'entity':<34} {'kind':<7} {'conf':>6}  method"
+    out.write(header + "\n" + "-" * len(header) + "\n")
+    for row in rows:
+        if row["entity"] is None:
+            out.write(f"{row['mention']:<{width}}  {'(not in table)':<34} {'':<7} {'':>6}  NIL\n")
+        else:
+            out.write(
+                f"{row['mention']:<{width}}  {row['name']:<34} {row['kind']:<7} "
+                f"{row['confidence']:>6.3f}  {row['method']}\n"
+            )
+    resolved = sum(row["entity"] is not None for row in rows)
+    out.write(f"\n{resolved} of {len(rows)} names resolved (threshold {resolver.threshold})\n")
+    return 0
+
+
+def _explain(arguments: argparse.Namespace, out: TextIO) -> int:
+    from namenorm.normalize import explain_normalization  # noqa: PLC0415
+
+    resolver = _resolver(arguments.table, None)
+    for name in arguments.names:
+        out.write(str(explain_normalization(name)) + "\n")
+        candidates = resolver.candidates(name, context=arguments.context, limit=3)
+        if not candidates:
+            out.write("  no candidate in the table\n\n")
+            continue
+        best = candidates[0]
+        verdict = "match" if best.confidence >= resolver.threshold else "NIL (below threshold)"
+        out.write(f"{verdict}:\n{best.explain()}\n")
+        for other in candidates[1:]:
+            out.write(f"  also: {other.entity.name} [{other.entity.id}] {other.confidence:.3f}\n")
+        out.write("\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 bad input).
+
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> main(["resolve", "--format", "jsonl", "Qassem Suleimani"], out=buffer)
+    0
+    >>> '"entity": "qasem-soleimani"' in buffer.getvalue()
+    True
+    """
+    stream = sys.stdout if out is None else out
+    arguments = _parser().parse_args(argv)
+    try:
+        if arguments.command == "resolve":
+            return _resolve(arguments, stream)
+        return _explain(arguments, stream)
+    except NamenormError as error:
+        sys.stderr.write(f"namenorm: error: {error}\n")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

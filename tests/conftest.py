@@ -1,0 +1,35 @@
+"""Shared fixtures: the built-in table and a resolver over it, loaded once per session."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+import namenorm
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+
+settings.register_profile("ci", deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def read_tsv(name: str) -> list[dict[str, str]]:
+    """Rows of a tab-separated golden file of tests/data, as dicts keyed by its header."""
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@pytest.fixture(scope="session")
+def table() -> namenorm.AliasTable:
+    return namenorm.load_table()
+
+
+@pytest.fixture(scope="session")
+def resolver(table: namenorm.AliasTable) -> namenorm.Resolver:
+    return namenorm.Resolver(table)

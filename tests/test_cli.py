@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from namenorm.cli import main
+
+from .conftest import ROOT
+
+
+def _run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(argv), out=out)
+    return status, out.getvalue()
+
+
+def test_resolve_prints_one_line_per_name() -> None:
+    status, text = _run("resolve", "Qassem Suleimani", "Mustafa Khatami", "Angela Zbrowski")
+    assert status == 0
+    assert "Qasem Soleimani" in text
+    assert "known_error" in text
+    assert "NIL" in text
+    assert "2 of 3 names resolved" in text
+
+
+def test_resolve_jsonl_from_a_file(tmp_path: Path) -> None:
+    names = tmp_path / "names.txt"
+    names.write_text("# a comment\nQassem Suleimani\n\nRai Allium\n", encoding="utf-8")
+    status, text = _run("resolve", "--file", str(names), "--format", "jsonl")
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert status == 0
+    assert [row["entity"] for row in rows] == ["qasem-soleimani", "rai-al-youm"]
+
+
+def test_resolve_seed_names_resolves_nearly_all() -> None:
+    status, text = _run("resolve", "--file", str(ROOT / "seeds" / "names.txt"), "--format", "jsonl")
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert status == 0
+    assert len(rows) >= 100
+    assert sum(row["entity"] is not None for row in rows) / len(rows) > 0.9
+
+
+def test_explain_shows_steps_and_evidence() -> None:
+    status, text = _run("explain", "Almohandes")
+    assert status == 0
+    assert "ar.article.attached" in text
+    assert "Abu Mahdi al-Muhandis" in text
+
+
+def test_bad_table_is_one_line_error_with_status_2(tmp_path: Path, capsys) -> None:
+    table = tmp_path / "t.jsonl"
+    table.write_text('{"id": "a"}\n', encoding="utf-8")
+    status, _ = _run("resolve", "--table", str(table), "x")
+    assert status == 2
+    assert capsys.readouterr().err.strip() == (
+        f"namenorm: error: {table}:1: field 'name': missing required field"
+    )
+
+
+def test_no_names_is_an_error() -> None:
+    assert _run("resolve")[0] == 2
+
+
+def test_module_entry_point_and_version() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "namenorm", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.startswith("namenorm ")

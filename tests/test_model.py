@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from namenorm import Entity, Step
+
+
+def test_entity_lists_become_tuples_and_attributes_are_read_only() -> None:
+    entity = Entity(id="a", name="A", aliases=["B", "C"], attributes={"wikidata": "Q1"})
+    assert entity.aliases == ("B", "C")
+    with pytest.raises(TypeError):
+        entity.attributes["wikidata"] = "Q2"  # type: ignore[index]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        entity.name = "Z"  # type: ignore[misc]
+
+
+def test_a_single_string_is_one_alias_not_letters() -> None:
+    assert Entity(id="a", name="A", aliases="Alpha").aliases == ("Alpha",)
+
+
+def test_entities_are_hashable_and_comparable() -> None:
+    first = Entity(id="a", name="A", attributes={"x": 1})
+    second = Entity(id="a", name="A", attributes={"x": 1})
+    assert first == second
+    assert hash(first) == hash(second)
+    assert attrs.evolve(first, name="B") != first
+
+
+def test_step_is_a_value() -> None:
+    assert Step("r", "a", "b") == Step(rule="r", before="a", after="b")

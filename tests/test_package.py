@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import resources
+
+import namenorm
+
+
+def test_importing_namenorm_does_not_import_hypothesis() -> None:
+    code = "import sys, namenorm; namenorm.Resolver(); print('hypothesis' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_package_ships_types_and_data() -> None:
+    files = resources.files("namenorm")
+    assert files.joinpath("py.typed").is_file()
+    for name in ("entities.jsonl", "confidence.json", "rewrite.tsv", "phonetic.tsv", "words.tsv"):
+        assert files.joinpath("data", name).is_file(), name
+
+
+def test_public_names_are_exported_and_documented() -> None:
+    for name in namenorm.__all__:
+        value = getattr(namenorm, name)
+        if callable(value) and not isinstance(value, type(namenorm.KINDS)):
+            assert value.__doc__, name
+
+
+def test_reset_caches_reloads_the_same_data() -> None:
+    before = namenorm.load_table()
+    namenorm.reset_caches()
+    assert namenorm.load_table() == before

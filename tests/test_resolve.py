@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from namenorm import AliasTable, Entity, Match, Resolver, compare, load_table, normalize
+
+from .strategies import alias_tables
+
+BUILTIN = load_table()
+NAMES = [(entity.id, name) for entity in BUILTIN for name in entity.names()]
+ERRORS = [(entity.id, error) for entity in BUILTIN for error in entity.errors]
+ALL_NORMALIZED = sorted({normalize(s) for e in BUILTIN for s in (*e.names(), *e.errors)})
+
+
+@pytest.mark.parametrize(("entity_id", "name"), NAMES, ids=[name for _, name in NAMES])
+def test_every_name_and_alias_resolves_to_its_own_entity(
+    resolver: Resolver, entity_id: str, name: str
+) -> None:
+    match = resolver.resolve(name)
+    assert match is not None, f"{name!r} resolved to nothing"
+    assert match.entity.id == entity_id
+
+
+@pytest.mark.parametrize(("entity_id", "error"), ERRORS, ids=[error for _, error in ERRORS])
+def test_known_errors_resolve_as_known_errors(
+    resolver: Resolver, entity_id: str, error: str
+) -> None:
+    match = resolver.resolve(error)
+    assert match is not None
+    assert (match.entity.id, match.method) == (entity_id, "known_error")
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected", "method"),
+    [
+        ("Ghassem Suleimani", "qasem-soleimani", "phonetic"),
+        ("Qāsim Sulaymānī", "qasem-soleimani", None),
+        ("قاسم سليماني", "qasem-soleimani", None),
+        ("Muhammad Shiaa Al-Sudani", "mohammed-shia-al-sudani", None),
+        ("Abu Mahdi Almohandes", "abu-mahdi-al-muhandis", None),
+        ("SOLEIMANI, Qasem", "qasem-soleimani", "token"),
+        ("Rai Allium", "rai-al-youm", "known_error"),
+    ],
+)
+def test_variants_resolve(
+    resolver: Resolver, mention: str, expected: str, method: str | None
+) -> None:
+    match = resolver.resolve(mention)
+    assert match is not None
+    assert match.entity.id == expected
+    if method is not None:
+        assert match.method == method
+
+
+def test_context_tells_apart_kadhimi_and_khatami(resolver: Resolver) -> None:
+    iraqi = resolver.resolve(
+        "Mustafa Khatami", context="Iraqi Prime Minister Mustafa Khatami announced the end"
+    )
+    iranian = resolver.resolve(
+        "Mohammad Khatami", context="Mohammad Khatami, the former Iranian president, said"
+    )
+    assert iraqi is not None
+    assert iraqi.entity.id == "mustafa-al-kadhimi"
+    assert iranian is not None
+    assert iranian.entity.id == "mohammad-khatami"
+
+
+def test_context_words_raise_the_confidence(resolver: Resolver) -> None:
+    bare = resolver.candidates("Barzani", limit=3)
+    assert {m.entity.id for m in bare} >= {"masoud-barzani", "masrour-barzani"}
+    told = resolver.candidates(
+        "Barzani",
+        context="Kurdistan Region Prime Minister Barzani met the cabinet in Erbil",
+        limit=3,
+    )
+    assert told[0].entity.id in {m.entity.id for m in bare}
+    assert told[0].evidence.context_hits
+
+
+def test_close_rivals_lower_the_confidence_and_both_are_candidates(resolver: Resolver) -> None:
+    candidates = resolver.candidates("Barzani", limit=3)
+    assert len(candidates) >= 2
+    assert candidates[0].confidence < 0.99
+    assert candidates[0].evidence.runner_up == candidates[1].entity.id
+
+
+def test_candidates_are_sorted_and_limited(resolver: Resolver) -> None:
+    candidates = resolver.candidates("Sudani", limit=5)
+    assert 1 <= len(candidates) <= 5
+    assert candidates[0].entity.id == "mohammed-shia-al-sudani"
+    logits = [m.evidence.logit for m in candidates]
+    assert logits == sorted(logits, reverse=True)
+
+
+def test_explain_mentions_the_alias_and_model(resolver: Resolver) -> None:
+    match = resolver.resolve("Ghassem Suleimani")
+    assert match is not None
+    text = match.explain()
+    assert "Qasem Soleimani" in text
+    assert "confidence model" in text
+
+
+def test_empty_and_punctuation_mentions_are_nil(resolver: Resolver) -> None:
+    assert resolver.resolve("") is None
+    assert resolver.resolve("--- ...") is None
+    assert resolver.candidates("") == []
+
+
+def test_threshold_is_validated() -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        Resolver(threshold=1.5)
+
+
+@given(st.text(max_size=40))
+def test_confidence_is_always_a_probability(text: str) -> None:
+    for match in RESOLVER.candidates(text, context=text, limit=3):
+        assert 0.0 <= match.confidence <= 1.0
+        assert 0.0 <= match.score <= 100.0
+
+
+@given(st.text(alphabet="bcdfgjklmnpqrstvwxz", min_size=6, max_size=16))
+def test_strings_far_from_every_name_are_nil(text: str) -> None:
+    key = normalize(text)
+    assume(all(fuzz.ratio(key, name) < 50 for name in ALL_NORMALIZED))
+    assume(all(fuzz.partial_ratio(key, name) < 70 for name in ALL_NORMALIZED))
+    assert RESOLVER.resolve(text) is None
+
+
+@given(st.sampled_from(NAMES), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_raising_the_threshold_never_adds_a_match(
+    pair: tuple[str, str], low: float, high: float
+) -> None:
+    low, high = min(low, high), max(low, high)
+    _, name = pair
+    if RESOLVER.resolve(name, threshold=high) is not None:
+        assert RESOLVER.resolve(name, threshold=low) is not None
+
+
+@settings(max_examples=30)
+@given(alias_tables(min_size=2), st.data())
+def test_shuffling_the_table_changes_nothing(table: AliasTable, data: st.DataObject) -> None:
+    shuffled = AliasTable(data.draw(st.permutations(list(table.entities))))
+    first, second = Resolver(table), Resolver(shuffled)
+    for entity in table:
+        for name in entity.names():
+            assert _summary(first.resolve(name)) == _summary(second.resolve(name))
+            assert [_summary(m) for m in first.candidates(name)] == [
+                _summary(m) for m in second.candidates(name)
+            ]
+
+
+@settings(max_examples=30)
+@given(alias_tables())
+def test_every_alias_of_a_random_table_resolves_to_its_entity(table: AliasTable) -> None:
+    resolver = Resolver(table)
+    for entity in table:
+        for name in entity.names():
+            match = resolver.resolve(name)
+            assert match is not None, name
+            assert match.entity.id == entity.id
+
+
+def _summary(match: Match | None) -> tuple[str, float, str] | None:
+    return None if match is None else (match.entity.id, match.confidence, match.method)
+
+
+RESOLVER = Resolver(BUILTIN)
+
+
+def test_compare_scores_same_and_different_people() -> None:
+    assert compare("Qasem Soleimani", "Ghassem Suleimani") > 0.9
+    assert compare("Mustafa al-Kadhimi", "Mostafa Al-Kazimi") > 0.9
+    assert compare("Qasem Soleimani", "Hassan Nasrallah") < 0.1
+    assert compare("", "Qasem") == 0.0
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_compare_is_a_symmetric_probability(a: str, b: str) -> None:
+    score = compare(a, b)
+    assert 0.0 <= score <= 1.0
+    assert score == pytest.approx(compare(b, a))
+
+
+def test_entities_built_directly_work_like_records() -> None:
+    table = AliasTable(
+        [Entity(id="x", name="Hadi al-Amiri", kind="person", aliases=("Hadi Amiri",))]
+    )
+    match = Resolver(table).resolve("Hadi al-Ameri")
+    assert match is not None
+    assert match.entity.id == "x"

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from namenorm import analyze
+from namenorm.score import FEATURES, pair_features, similarity
+
+
+def _features(a: str, b: str) -> dict[str, float]:
+    return pair_features(analyze(a), analyze(b))
+
+
+def test_identical_names_have_every_equality() -> None:
+    features = _features("Qasem Soleimani", "Qasem Soleimani")
+    assert features["exact"] == features["text_equal"] == features["phonetic_equal"] == 1.0
+    assert similarity(features) == 100.0
+
+
+def test_reordered_names_are_covered_but_not_in_order() -> None:
+    features = _features("Soleimani Qasem", "Qasem Soleimani")
+    assert features["query_coverage"] == features["alias_coverage"] == 1.0
+    assert features["in_order"] == 0.0
+    assert features["token_sort"] == 1.0
+
+
+def test_surname_alone_covers_the_surname_only() -> None:
+    features = _features("al-Sudani", "Mohammed Shia al-Sudani")
+    assert features["surname"] == 1.0
+    assert features["given"] == 0.0
+    assert features["single_token"] == 1.0
+    assert round(features["alias_coverage"], 2) == 0.33
+
+
+def test_initials_match_their_words_only() -> None:
+    features = _features("M. S. al-Sudani", "Mohammed Shia al-Sudani")
+    assert features["query_coverage"] == 1.0
+    assert round(features["initials"], 2) == 0.67
+    lone = _features("bbbbbb", "David B. Des Roches")
+    # "B." stands for any word in b, but one of four words and not the surname is weak evidence.
+    assert lone["surname"] == 0.0
+    assert lone["alias_coverage"] == 0.25
+
+
+def test_skeleton_counts_only_for_unvowelled_script() -> None:
+    assert _features("Khamenei", "Khomeini")["skeleton_equal"] == 0.0
+    assert _features("قاسم سليماني", "Qasem Soleimani")["skeleton_equal"] == 1.0
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_features_are_named_and_bounded(a: str, b: str) -> None:
+    features = _features(a, b)
+    assert tuple(features) == FEATURES
+    assert all(0.0 <= value <= 1.0 for value in features.values())
+    assert 0.0 <= similarity(features) <= 100.0

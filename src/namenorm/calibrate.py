@@ -17,7 +17,7 @@ was fitted this way by ``scripts/fit_confidence.py``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from namenorm.confidence import (
@@ -28,10 +28,50 @@ from namenorm.confidence import (
 )
 from namenorm.errors import CalibrationError
 from namenorm.evaluate import LabeledMention
-from namenorm.resolve import Resolver
+from namenorm.resolve import FeatureRow, Resolver
 from namenorm.tables import AliasTable
 
 __all__ = ["fit_model"]
+
+Examples = list[tuple[LabeledMention, list[FeatureRow]]]
+
+
+def _vector(row: FeatureRow) -> list[float]:
+    return [row.features.get(feature, 0.0) for feature in MODEL_FEATURES]
+
+
+def _fit_pairs(
+    examples: Examples,
+    *,
+    l2: float,
+    best_only: tuple[float, Mapping[str, float]] | None,
+) -> tuple[float, list[float]]:
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    weights: list[float] = []
+    for labeled, every_row in examples:
+        candidates = every_row
+        if best_only is not None:
+            intercept, coefficients = best_only
+            best: dict[str, tuple[float, FeatureRow]] = {}
+            for row in every_row:
+                logit = intercept + sum(
+                    weight * row.features.get(name, 0.0) for name, weight in coefficients.items()
+                )
+                if row.entity_id not in best or logit > best[row.entity_id][0]:
+                    best[row.entity_id] = (logit, row)
+            candidates = [row for _, row in best.values()]
+        positives = sum(1 for row in candidates if row.entity_id == labeled.gold)
+        negatives = len(candidates) - positives
+        for row in candidates:
+            label = int(row.entity_id == labeled.gold)
+            rows.append(_vector(row))
+            labels.append(label)
+            # Each mention weighs the same however many candidates it has.
+            weights.append(1.0 / positives if label else 1.0 / negatives)
+    if not labels or all(labels) or not any(labels):
+        raise CalibrationError("the labeled mentions give no positive or no negative pair")
+    return fit_logistic(rows, labels, l2=l2, weights=weights)
 
 
 def fit_model(
@@ -54,24 +94,16 @@ def fit_model(
                 field="gold",
             )
     probe = Resolver(table)
-    rows: list[list[float]] = []
-    labels: list[int] = []
-    weights: list[float] = []
-    for labeled in mentions:
-        candidates = probe.feature_rows(labeled.mention, context=labeled.context)
-        if not candidates:
-            continue
-        positives = sum(1 for row in candidates if row.entity_id == labeled.gold)
-        negatives = len(candidates) - positives
-        for row in candidates:
-            label = int(row.entity_id == labeled.gold)
-            rows.append([row.features.get(feature, 0.0) for feature in MODEL_FEATURES])
-            labels.append(label)
-            # Each mention weighs the same however many candidates it has.
-            weights.append(1.0 / positives if label else 1.0 / negatives)
-    if not labels or all(labels) or not any(labels):
-        raise CalibrationError("the labeled mentions give no positive or no negative pair")
-    intercept, coefficients = fit_logistic(rows, labels, l2=l2, weights=weights)
+    examples = [
+        (labeled, probe.feature_rows(labeled.mention, context=labeled.context))
+        for labeled in mentions
+    ]
+    # Round 1 weighs every candidate string; round 2 only each entity's best string under
+    # round 1, which is what the resolver compares: the other aliases of the right entity
+    # (its Arabic-script form, say, for a Latin mention) are not evidence against anything.
+    intercept, coefficients = _fit_pairs(examples, l2=l2, best_only=None)
+    round_one = dict(zip(MODEL_FEATURES, coefficients, strict=True))
+    intercept, coefficients = _fit_pairs(examples, l2=l2, best_only=(intercept, round_one))
     pair_only = ConfidenceModel(
         pair_weights=dict(zip(MODEL_FEATURES, coefficients, strict=True)),
         pair_intercept=intercept,
@@ -104,7 +136,7 @@ def fit_model(
         metadata={
             **(metadata or {}),
             "mentions": len(mentions),
-            "pairs": len(labels),
+            "candidate_strings": sum(len(rows) for _, rows in examples),
             "l2": l2,
         },
     )

@@ -16,7 +16,7 @@ explanation can always be re-run. The rules themselves live in ``namenorm/data``
 >>> rules.rewrite("ar.article")("el-sudani")
 'al-sudani'
 >>> sorted(rules.titles)[:3]
-['admiral', 'amir', 'ambassador']
+['admiral', 'ambassador', 'amir']
 """
 
 from __future__ import annotations

@@ -238,6 +238,9 @@ def main() -> int:
         "| threshold | | " + " | ".join(f"{reports[s].threshold:.3f}" for s in systems) + " |",
         "| time per query | | " + " | ".join(f"{1000 * timings[s]:.2f} ms" for s in systems) + " |",
         "",
+        "namenorm latency per resolve on the built-in table (held-out mentions, one core): "
+        f"p50 {1000 * percentiles['p50']:.3f} ms, p99 {1000 * percentiles['p99']:.3f} ms.",
+        "",
     ]
     text = "\n".join(lines)
     OUTPUT.write_text(text, encoding="utf-8")

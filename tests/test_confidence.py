@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from namenorm import CalibrationError, ConfidenceModel, load_model
-from namenorm.confidence import MODEL_FEATURES, fit_logistic, sigmoid
+from namenorm.confidence import MODEL_FEATURES, fit_conditional_logit, fit_logistic, sigmoid
 
 
 def test_shipped_model_weighs_only_known_features() -> None:
@@ -69,12 +69,29 @@ def test_sigmoid_is_a_probability(value: float) -> None:
     assert 0.0 <= sigmoid(value) <= 1.0
 
 
-@given(st.floats(-50, 50), st.one_of(st.none(), st.floats(-50, 50)))
-def test_confidence_is_a_probability(logit: float, margin: float | None) -> None:
-    assert 0.0 <= load_model().confidence(logit, margin=margin) <= 1.0
+@given(st.floats(-50, 50), st.lists(st.floats(-50, 50), max_size=5))
+def test_confidence_is_a_probability(logit: float, rivals: list[float]) -> None:
+    assert 0.0 <= load_model().confidence(logit, rivals=rivals) <= 1.0
 
 
-def test_a_larger_lead_never_lowers_the_confidence() -> None:
+@given(st.floats(-20, 20), st.lists(st.floats(-20, 20), max_size=5), st.floats(-20, 20))
+def test_a_stronger_rival_never_raises_the_confidence(
+    logit: float, rivals: list[float], extra: float
+) -> None:
     model: ConfidenceModel = load_model()
-    assert model.calibrator_weights["margin"] >= 0
-    assert model.confidence(2.0, margin=5.0) >= model.confidence(2.0, margin=0.5)
+    assert model.calibrator_weights["log_odds"] > 0
+    alone = model.confidence(logit, rivals=rivals)
+    assert model.confidence(logit, rivals=[*rivals, extra]) <= alone + 1e-12
+
+
+def test_conditional_logit_learns_to_prefer_the_right_candidate() -> None:
+    groups = [([[1.0, 0.0], [0.2, 1.0]], 0), ([[0.9, 1.0], [0.1, 0.0]], 0), ([[0.1, 1.0]], None)]
+    groups = groups * 5
+    intercept, (similar, noise) = fit_conditional_logit(groups, l2=0.1)
+    assert similar > 0
+    assert similar > noise
+
+
+def test_conditional_logit_needs_candidates() -> None:
+    with pytest.raises(CalibrationError):
+        fit_conditional_logit([([], None)])

@@ -1,18 +1,19 @@
 """Fit a confidence model on labeled mentions.
 
-:func:`fit_model` fits the two logistic models of :mod:`namenorm.confidence` against a table:
-first the pair model on every (mention, candidate string) pair, labeled by whether the
-candidate's entity is the gold one; then the calibrator on each mention's best candidate,
-labeled by whether it is right (never, for a mention whose gold is NIL). The shipped model
+:func:`fit_model` fits the two parts of :mod:`namenorm.confidence` against a table. The pair
+model is a conditional logit: for each labeled mention, its candidate entities (each by its
+best-scoring string) compete with NIL, and the weights maximize the probability of the right
+answer (the gold entity, or NIL for a mention of something not in the table). Each entity's best
+string depends on the weights, so the fit is repeated with the strings the previous round chose.
+The calibrator then rescales the log-odds of each mention's best candidate. The shipped model
 was fitted this way by ``scripts/fit_confidence.py``.
 
 >>> from namenorm import load_table
 >>> from namenorm.evaluate import LabeledMention
->>> table = load_table()
->>> model = fit_model(table, [LabeledMention("Qassem Suleimani", gold="qasem-soleimani"),
-...                           LabeledMention("Qasem Ali", gold=None)], l2=10.0)
+>>> model = fit_model(load_table(), [LabeledMention("Qassem Suleimani", gold="qasem-soleimani"),
+...                                  LabeledMention("Qasem Ali", gold=None)], l2=10.0)
 >>> sorted(model.calibrator_weights)
-['logit', 'margin', 'rival']
+['log_odds']
 """
 
 from __future__ import annotations
@@ -21,17 +22,28 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from namenorm.confidence import (
-    CALIBRATOR_FEATURES,
     MODEL_FEATURES,
     ConfidenceModel,
+    fit_conditional_logit,
     fit_logistic,
 )
 from namenorm.errors import CalibrationError
 from namenorm.evaluate import LabeledMention
 from namenorm.resolve import FeatureRow, Resolver
+from namenorm.score import similarity
 from namenorm.tables import AliasTable
 
 __all__ = ["fit_model"]
+
+ROUNDS = 3
+"""Fits, each choosing every entity's best string by the previous round's weights."""
+CANDIDATES_PER_MENTION = 15
+"""Only a mention's best candidates (by the previous round) enter the fit: the others have
+probabilities too small to move it, and leaving them out keeps the fit fast."""
+
+TABLE_WEIGHT = 0.25
+"""How much each of the table's own strings weighs in the fit, against one labeled mention."""
+TABLE_CATEGORY = "table string"
 
 Examples = list[tuple[LabeledMention, list[FeatureRow]]]
 
@@ -40,38 +52,34 @@ def _vector(row: FeatureRow) -> list[float]:
     return [row.features.get(feature, 0.0) for feature in MODEL_FEATURES]
 
 
-def _fit_pairs(
-    examples: Examples,
-    *,
-    l2: float,
-    best_only: tuple[float, Mapping[str, float]] | None,
-) -> tuple[float, list[float]]:
-    rows: list[list[float]] = []
-    labels: list[int] = []
-    weights: list[float] = []
-    for labeled, every_row in examples:
-        candidates = every_row
-        if best_only is not None:
-            intercept, coefficients = best_only
-            best: dict[str, tuple[float, FeatureRow]] = {}
-            for row in every_row:
-                logit = intercept + sum(
-                    weight * row.features.get(name, 0.0) for name, weight in coefficients.items()
-                )
-                if row.entity_id not in best or logit > best[row.entity_id][0]:
-                    best[row.entity_id] = (logit, row)
-            candidates = [row for _, row in best.values()]
-        positives = sum(1 for row in candidates if row.entity_id == labeled.gold)
-        negatives = len(candidates) - positives
-        for row in candidates:
-            label = int(row.entity_id == labeled.gold)
-            rows.append(_vector(row))
-            labels.append(label)
-            # Each mention weighs the same however many candidates it has.
-            weights.append(1.0 / positives if label else 1.0 / negatives)
-    if not labels or all(labels) or not any(labels):
-        raise CalibrationError("the labeled mentions give no positive or no negative pair")
-    return fit_logistic(rows, labels, l2=l2, weights=weights)
+def _logit(row: FeatureRow, intercept: float, weights: Mapping[str, float]) -> float:
+    return intercept + sum(weight * row.features.get(name, 0.0) for name, weight in weights.items())
+
+
+def _groups(
+    examples: Examples, weights: tuple[float, Mapping[str, float]] | None
+) -> tuple[list[tuple[list[list[float]], int | None]], list[LabeledMention]]:
+    """Per mention: its entities' best strings as feature rows, and the gold row's position;
+    and the mentions those groups stand for."""
+    groups = []
+    kept = []
+    for labeled, rows in examples:
+        best: dict[str, tuple[float, FeatureRow]] = {}
+        for row in rows:
+            score = similarity(row.features) if weights is None else _logit(row, *weights)
+            if row.entity_id not in best or score > best[row.entity_id][0]:
+                best[row.entity_id] = (score, row)
+        chosen = sorted(best.values(), key=lambda item: (-item[0], item[1].entity_id))
+        chosen = chosen[:CANDIDATES_PER_MENTION]
+        gold = next(
+            (i for i, (_, row) in enumerate(chosen) if row.entity_id == labeled.gold), None
+        )
+        if labeled.gold is not None and gold is None:
+            # The right entity was not among the candidates: nothing to learn about weights.
+            continue
+        groups.append(([_vector(row) for _, row in chosen], gold))
+        kept.append(labeled)
+    return groups, kept
 
 
 def fit_model(
@@ -79,13 +87,18 @@ def fit_model(
     mentions: Sequence[LabeledMention],
     *,
     l2: float = 1.0,
+    table_weight: float = TABLE_WEIGHT,
     name: str = "fitted",
     metadata: dict[str, Any] | None = None,
 ) -> ConfidenceModel:
     """Fit the pair model and the calibrator of a confidence model on labeled mentions.
 
-    Raises :class:`~namenorm.errors.CalibrationError` when the mentions give no positive or no
-    negative example to learn from, or name a gold id the table does not have.
+    The pair model also learns from the table's own strings (each a mention of its entity),
+    weighted ``table_weight`` each; the calibrator only from the labeled mentions.
+
+    Raises :class:`~namenorm.errors.CalibrationError` when the mentions give nothing to learn
+    from (no candidate, or best candidates all right or all wrong), or name a gold id the table
+    does not have.
     """
     for labeled in mentions:
         if labeled.gold is not None and labeled.gold not in table:
@@ -94,43 +107,49 @@ def fit_model(
                 field="gold",
             )
     probe = Resolver(table)
+    # The table's own strings are mentions too: each names its entity. Labeled data rarely
+    # repeats a table string as it is, so without them the fit would not learn how strong an
+    # exact alias is (or that a bare alias shared by two entities is a tie).
+    own = [
+        LabeledMention(string, gold=entity.id, category=TABLE_CATEGORY)
+        for entity in table
+        for string in dict.fromkeys((*entity.names(), *entity.errors))
+    ]
     examples = [
         (labeled, probe.feature_rows(labeled.mention, context=labeled.context))
-        for labeled in mentions
+        for labeled in [*mentions, *(own if table_weight > 0 else [])]
     ]
-    # Round 1 weighs every candidate string; round 2 only each entity's best string under
-    # round 1, which is what the resolver compares: the other aliases of the right entity
-    # (its Arabic-script form, say, for a Latin mention) are not evidence against anything.
-    intercept, coefficients = _fit_pairs(examples, l2=l2, best_only=None)
-    round_one = dict(zip(MODEL_FEATURES, coefficients, strict=True))
-    intercept, coefficients = _fit_pairs(examples, l2=l2, best_only=(intercept, round_one))
-    pair_only = ConfidenceModel(
-        pair_weights=dict(zip(MODEL_FEATURES, coefficients, strict=True)),
-        pair_intercept=intercept,
-        calibrator_weights={"logit": 1.0},
+    weights: tuple[float, Mapping[str, float]] | None = None
+    for _ in range(ROUNDS):
+        groups, kept = _groups(examples, weights)
+        group_weights = [
+            table_weight if labeled.category == TABLE_CATEGORY else 1.0 for labeled in kept
+        ]
+        intercept, coefficients = fit_conditional_logit(groups, l2=l2, weights=group_weights)
+        weights = (intercept, dict(zip(MODEL_FEATURES, coefficients, strict=True)))
+    assert weights is not None
+    uncalibrated = ConfidenceModel(
+        pair_weights=weights[1],
+        pair_intercept=weights[0],
+        calibrator_weights={"log_odds": 1.0},
         calibrator_intercept=0.0,
         name=name,
     )
-    ranker = Resolver(table, model=pair_only, threshold=0.0)
-    top_rows: list[list[float]] = []
-    top_labels: list[int] = []
+    ranker = Resolver(table, model=uncalibrated, threshold=0.0)
+    odds: list[list[float]] = []
+    outcomes: list[int] = []
     for labeled in mentions:
         best = ranker.candidates(labeled.mention, context=labeled.context, limit=1)
-        if not best:
-            continue
-        match = best[0]
-        inputs = pair_only.calibrator_inputs(match.evidence.logit, match.evidence.margin)
-        top_rows.append([inputs[feature] for feature in CALIBRATOR_FEATURES])
-        top_labels.append(int(match.entity.id == labeled.gold))
-    if not top_labels or all(top_labels) or not any(top_labels):
+        if best:
+            odds.append([best[0].evidence.log_odds])
+            outcomes.append(int(best[0].entity.id == labeled.gold))
+    if not outcomes or all(outcomes) or not any(outcomes):
         raise CalibrationError("the best candidates are all right or all wrong: cannot calibrate")
-    calibrator_intercept, calibrator = fit_logistic(top_rows, top_labels, l2=l2 / 10)
+    calibrator_intercept, (slope,) = fit_logistic(odds, outcomes, l2=0.01)
     return ConfidenceModel(
-        pair_weights={k: round(v, 6) for k, v in zip(MODEL_FEATURES, coefficients, strict=True)},
-        pair_intercept=round(intercept, 6),
-        calibrator_weights={
-            k: round(v, 6) for k, v in zip(CALIBRATOR_FEATURES, calibrator, strict=True)
-        },
+        pair_weights={key: round(value, 6) for key, value in weights[1].items()},
+        pair_intercept=round(weights[0], 6),
+        calibrator_weights={"log_odds": round(slope, 6)},
         calibrator_intercept=round(calibrator_intercept, 6),
         name=name,
         metadata={
@@ -138,5 +157,8 @@ def fit_model(
             "mentions": len(mentions),
             "candidate_strings": sum(len(rows) for _, rows in examples),
             "l2": l2,
+            "rounds": ROUNDS,
+            "table_strings": len(own),
+            "table_weight": table_weight,
         },
     )

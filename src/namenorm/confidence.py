@@ -1,19 +1,24 @@
 """Calibrated confidence: from similarity features to the probability that a match is right.
 
-Two small logistic models, fitted on labeled mentions by ``scripts/fit_confidence.py`` and
-shipped as data (``namenorm/data/confidence.json``):
+The model, fitted on labeled mentions by ``scripts/fit_confidence.py`` and shipped as data
+(``namenorm/data/confidence.json``), has two parts:
 
 1. the *pair model* weighs the features of a mention against one entity (string similarity,
-   token coverage, known error, context words) into a logit, which ranks the candidates;
-2. the *calibrator* maps the best candidate's logit and its lead over the runner-up to the
-   probability that the best candidate is the right entity. A close runner-up lowers it.
+   token coverage, known error, context words) into a logit ``z``. The candidates of a mention
+   compete with each other and with "none of them" (NIL, logit 0): entity ``e`` is the referent
+   with probability ``exp(z_e) / (1 + sum of exp(z) over the candidates)``, a conditional
+   logit fitted by maximum likelihood. A close rival therefore lowers the probability by itself.
+2. the *calibrator* rescales the log-odds of that probability (``a * log_odds + b``), fitted
+   on the same labeled mentions, to correct what the first part leaves over- or under-confident.
 
-A match is returned only when that probability reaches the threshold (``DEFAULT_THRESHOLD``);
+A match is returned only when its confidence reaches the threshold (``DEFAULT_THRESHOLD``);
 below it the answer is NIL (None).
 
 >>> model = load_model()
->>> 0.0 <= model.confidence(model.pair_logit({"phonetic_equal": 1.0, "ratio": 0.9}),
-...                         margin=None) <= 1.0
+>>> strong = model.pair_logit({"phonetic_equal": 1.0, "ratio": 0.9, "all_matched": 1.0})
+>>> 0.0 <= model.confidence(strong, rivals=()) <= 1.0
+True
+>>> model.confidence(strong, rivals=(strong,)) < model.confidence(strong, rivals=())
 True
 """
 
@@ -36,10 +41,11 @@ __all__ = [
     "CALIBRATOR_FEATURES",
     "DEFAULT_THRESHOLD",
     "ENTITY_FEATURES",
-    "MARGIN_CAP",
     "MODEL_FEATURES",
     "ConfidenceModel",
+    "fit_conditional_logit",
     "fit_logistic",
+    "log_odds",
     "load_model",
     "sigmoid",
 ]
@@ -47,16 +53,41 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.5
 """A match is returned when its confidence is at least this; below, the mention is NIL."""
 
-MARGIN_CAP = 8.0
-"""Leads over the runner-up beyond this many logits count as this many (and so does no rival)."""
-
-ENTITY_FEATURES = ("context", "comention", "shared_key", "common_token")
-"""Features of the entity rather than of one string: context words found around the mention,
-another of its names found there, how many entities share the matched key, and how many carry
-the mention's rarest token."""
+ENTITY_FEATURES = (
+    "person",
+    "partial_other",
+    "context",
+    "context_lead",
+    "comention",
+    "shared_key",
+    "common_token",
+    "distinctive",
+)
+"""Features of the entity rather than of one string: whether it is a person, and how much of
+its name a mention of a non-person leaves out (a surname alone names a person; a word alone
+rarely names an organization or a place); its context words found around the
+mention, and its lead in them over the other candidates; another of its names found there; how
+many entities share the matched key; how many carry the mention's rarest token; whether the
+mention has a token that only this entity carries."""
 
 MODEL_FEATURES = (*FEATURES, *ENTITY_FEATURES)
-CALIBRATOR_FEATURES = ("logit", "margin", "rival")
+CALIBRATOR_FEATURES = ("log_odds",)
+
+
+def _log_one_plus_sum_exp(values: Sequence[float]) -> float:
+    """log(1 + sum(exp(v))), computed without overflow."""
+    top = max(0.0, *values) if values else 0.0
+    return top + math.log(math.exp(-top) + sum(math.exp(v - top) for v in values))
+
+
+def log_odds(probability: float) -> float:
+    """The log-odds of a probability, clamped away from 0 and 1.
+
+    >>> round(log_odds(0.5), 6)
+    0.0
+    """
+    clamped = min(1.0 - 1e-12, max(1e-12, probability))
+    return math.log(clamped / (1.0 - clamped))
 
 
 def sigmoid(value: float) -> float:
@@ -88,14 +119,15 @@ class ConfidenceModel:
             weight * features.get(name, 0.0) for name, weight in self.pair_weights.items()
         )
 
-    def calibrator_inputs(self, logit: float, margin: float | None) -> dict[str, float]:
-        """The calibrator's inputs: the logit, the capped lead, and whether there was a rival."""
-        lead = MARGIN_CAP if margin is None else max(-MARGIN_CAP, min(MARGIN_CAP, margin))
-        return {"logit": logit, "margin": lead, "rival": float(margin is not None)}
+    def log_odds(self, logit: float, rivals: Sequence[float]) -> float:
+        """The log-odds that a candidate with ``logit`` is the referent, against its rivals'
+        logits and against NIL."""
+        return logit - _log_one_plus_sum_exp(rivals)
 
-    def confidence(self, logit: float, *, margin: float | None) -> float:
-        """The probability that a candidate with this logit and lead is the right entity."""
-        inputs = self.calibrator_inputs(logit, margin)
+    def confidence(self, logit: float, *, rivals: Sequence[float]) -> float:
+        """The calibrated probability that a candidate with this logit, among rivals with
+        those logits, is the right entity."""
+        inputs = {"log_odds": self.log_odds(logit, rivals)}
         value = self.calibrator_intercept + sum(
             weight * inputs[name] for name, weight in self.calibrator_weights.items()
         )
@@ -241,6 +273,81 @@ def fit_logistic(
                     row = hessian[i]
                     for j in range(i, width):
                         row[j] += scaled * x[j]
+        for i in range(width):
+            for j in range(i):
+                hessian[i][j] = hessian[j][i]
+            if i:
+                gradient[i] -= l2 * beta[i]
+                hessian[i][i] += l2
+            hessian[i][i] += 1e-9
+        step = _solve(hessian, gradient)
+        beta = [b + s for b, s in zip(beta, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-7:
+            break
+    return beta[0], beta[1:]
+
+
+def fit_conditional_logit(
+    groups: Sequence[tuple[Sequence[Sequence[float]], int | None]],
+    *,
+    l2: float = 1.0,
+    weights: Sequence[float] | None = None,
+    iterations: int = 50,
+) -> tuple[float, list[float]]:
+    """Fit a conditional logit with a NIL option by Newton's method; return (intercept, weights).
+
+    Each group is one mention: the feature rows of its candidates and the position of the right
+    one, or None when the right answer is NIL (whose logit is fixed at 0). The probability of
+    candidate ``e`` is ``exp(z_e) / (1 + sum(exp(z)))`` with ``z = intercept + w . x``; the
+    weights (not the intercept) carry an L2 penalty. ``weights`` optionally weighs each group.
+
+    >>> groups = [([[1.0], [0.0]], 0), ([[0.0]], None), ([[1.0]], 0), ([[0.2], [0.1]], None)]
+    >>> intercept, (weight,) = fit_conditional_logit(groups, l2=0.1)
+    >>> weight > 0
+    True
+    """
+    group_weights = [1.0] * len(groups) if weights is None else list(weights)
+    usable = [
+        (rows, gold, weight)
+        for (rows, gold), weight in zip(groups, group_weights, strict=True)
+        if rows
+    ]
+    if not usable:
+        raise CalibrationError("no mention has a candidate to learn from")
+    width = len(usable[0][0][0]) + 1
+    beta = [0.0] * width
+    for _ in range(iterations):
+        gradient = [0.0] * width
+        hessian = [[0.0] * width for _ in range(width)]
+        for rows, gold, weight in usable:
+            design = [[1.0, *row] for row in rows]
+            logits = [sum(b * v for b, v in zip(beta, x, strict=True)) for x in design]
+            top = max(0.0, *logits)
+            weights = [math.exp(z - top) for z in logits]
+            total = math.exp(-top) + sum(weights)
+            probabilities = [w / total for w in weights]
+            mean = [
+                sum(p * x[i] for p, x in zip(probabilities, design, strict=True))
+                for i in range(width)
+            ]
+            if gold is not None:
+                for i in range(width):
+                    gradient[i] += weight * design[gold][i]
+            for i in range(width):
+                gradient[i] -= weight * mean[i]
+            for p, x in zip(probabilities, design, strict=True):
+                if p < 1e-12:
+                    continue
+                for i in range(width):
+                    scaled = weight * p * x[i]
+                    row = hessian[i]
+                    for j in range(i, width):
+                        row[j] += scaled * x[j]
+            for i in range(width):
+                row = hessian[i]
+                scaled = weight * mean[i]
+                for j in range(i, width):
+                    row[j] -= scaled * mean[j]
         for i in range(width):
             for j in range(i):
                 hessian[i][j] = hessian[j][i]

@@ -61,6 +61,11 @@ def _add(postings: dict[str, list[int]], key: str, entry: int) -> None:
         postings.setdefault(key, []).append(entry)
 
 
+def _unique_owners(owners: Mapping[str, set[int]]) -> dict[str, int]:
+    """Tokens carried by a single entity, and that entity: a mention with one names it."""
+    return {token: next(iter(ids)) for token, ids in owners.items() if len(ids) == 1}
+
+
 @attrs.frozen
 class CandidateIndex:
     """Dictionaries and fuzzy vocabularies over every entry of a table; build with ``build``."""
@@ -73,6 +78,8 @@ class CandidateIndex:
     by_token: Mapping[str, Sequence[int]]
     by_skeleton_token: Mapping[str, Sequence[int]]
     token_entities: Mapping[str, int]
+    unique_token_owner: Mapping[str, int]
+    unique_skeleton_owner: Mapping[str, int]
     phonetic_keys: tuple[str, ...]
     phonetic_key_entries: tuple[Sequence[int], ...]
     tokens: tuple[str, ...]
@@ -109,6 +116,7 @@ class CandidateIndex:
         by_token: dict[str, list[int]] = {}
         by_skeleton_token: dict[str, list[int]] = {}
         token_owners: dict[str, set[int]] = {}
+        skeleton_owners: dict[str, set[int]] = {}
         for number, entry in enumerate(entries):
             _add(by_text, entry.analysis.text, number)
             _add(by_phonetic, entry.phonetic_compact, number)
@@ -118,6 +126,7 @@ class CandidateIndex:
                 token_owners.setdefault(token, set()).add(entry.entity_index)
             for token in set(entry.analysis.skeleton.split()):
                 _add(by_skeleton_token, token, number)
+                skeleton_owners.setdefault(token, set()).add(entry.entity_index)
         phonetic_keys = tuple(sorted(by_phonetic))
         return cls(
             entities=entity_list,
@@ -128,6 +137,8 @@ class CandidateIndex:
             by_token=by_token,
             by_skeleton_token=by_skeleton_token,
             token_entities={token: len(owners) for token, owners in token_owners.items()},
+            unique_token_owner=_unique_owners(token_owners),
+            unique_skeleton_owner=_unique_owners(skeleton_owners),
             phonetic_keys=phonetic_keys,
             phonetic_key_entries=tuple(by_phonetic[key] for key in phonetic_keys),
             tokens=tuple(sorted(by_token)),

@@ -146,7 +146,8 @@ class Evidence:
     ``alias`` is the table string that matched best and ``alias_role`` says whether it is the
     canonical ``name``, an ``alias`` or a known ``error``; ``features`` are the similarity
     features (each in [0, 1]) fed to the confidence model; ``context_hits`` the entity's context
-    words found around the mention; ``logit`` the pair model's score; ``margin`` the lead of
+    words found around the mention; ``logit`` the pair model's score and ``log_odds`` the
+    log-odds it gives this candidate against its rivals and NIL; ``margin`` the lead of
     this candidate's logit over the next best entity's (None when it had no rival);
     ``runner_up`` that rival's id.
     """
@@ -157,6 +158,7 @@ class Evidence:
     features: tuple[tuple[str, float], ...]
     context_hits: tuple[str, ...] = ()
     logit: float = 0.0
+    log_odds: float = 0.0
     margin: float | None = None
     runner_up: str | None = None
     model: str = ""

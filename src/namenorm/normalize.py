@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from namenorm.errors import RulesError
 from namenorm.model import Normalization, Step
@@ -39,10 +39,12 @@ __all__ = [
 ]
 
 TITLES_RULE = "titles.leading"
+MIN_PHONETIC_TITLE = 5
+"""Titles of this many letters or more are also recognized by their phonetic key."""
 _CACHE_SIZE = 1 << 16
 
 
-def _strip_titles(text: str, titles: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+def _strip_titles(text: str, rules: RuleSet) -> tuple[str, tuple[str, ...]]:
     """Set aside leading titles (the longest phrase first) while a name remains."""
     words = text.split(" ")
     removed: list[str] = []
@@ -50,13 +52,24 @@ def _strip_titles(text: str, titles: frozenset[str]) -> tuple[str, tuple[str, ..
     while position < len(words) - 1:
         for length in range(min(4, len(words) - 1 - position), 0, -1):
             phrase = " ".join(words[position : position + length])
-            if phrase in titles:
+            if _is_title(phrase, rules):
                 removed.append(phrase)
                 position += length
                 break
         else:
             break
     return " ".join(words[position:]), tuple(removed)
+
+
+def _is_title(phrase: str, rules: RuleSet) -> bool:
+    if phrase in rules.titles:
+        return True
+    # Long titles also match by phonetic key (sayyed = sayyid); short ones (gen, col) only as
+    # written, or they would swallow names (Ken, Cole).
+    if len(phrase) < MIN_PHONETIC_TITLE:
+        return False
+    key = " ".join(_key_token(word, rules.phonetic) for word in phrase.split())
+    return key in rules.title_keys
 
 
 def _is_latin(text: str) -> bool:
@@ -68,9 +81,9 @@ def _is_latin(text: str) -> bool:
     return True
 
 
-def _key_token(token: str, rules: Iterable[tuple[str, object]]) -> str:
+def _key_token(token: str, rules: Iterable[tuple[str, Callable[[str], str]]]) -> str:
     for _, rule in rules:
-        token = rule(token)  # type: ignore[operator]
+        token = rule(token)
     return token
 
 
@@ -106,11 +119,16 @@ def analyze(name: str) -> Normalization:
         if after != text:
             steps.append(Step(rule=rule_id, before=text, after=after))
             text = after
-    stripped, titles = _strip_titles(text, rules.titles)
+    stripped, titles = _strip_titles(text, rules)
     if stripped != text:
         steps.append(Step(rule=TITLES_RULE, before=text, after=stripped))
         text = stripped
-    tokens = tuple(word for word in text.split() if word not in rules.particles)
+    # Particles and organization descriptors stay in the text but not in the token keys.
+    tokens = tuple(
+        word
+        for word in text.split()
+        if word not in rules.particles and word not in rules.descriptors
+    )
     phonetic = tuple(_key_token(token, rules.phonetic) for token in tokens)
     skeleton = tuple(
         key for key in (_key_token(token, rules.skeleton) for token in phonetic) if key
@@ -189,7 +207,7 @@ def replay(original: str, steps: Iterable[Step]) -> str:
     text = original
     for step in steps:
         if step.rule == TITLES_RULE:
-            text, _ = _strip_titles(text, rules.titles)
+            text, _ = _strip_titles(text, rules)
         elif step.rule in rules.rules:
             text = rules.rules[step.rule](text)
         else:

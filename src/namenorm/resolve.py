@@ -30,8 +30,10 @@ from namenorm.tables import AliasTable, load_table
 
 __all__ = ["FeatureRow", "Resolver", "compare"]
 
-CONTEXT_SATURATION = 3
+CONTEXT_SATURATION = 2
 """Context words found beyond this many add no more evidence."""
+CONTEXT_LEAD_SATURATION = 2
+"""A lead in context words over the best rival beyond this many adds no more evidence."""
 SHARED_KEY_SATURATION = 3
 COMMON_TOKEN_SATURATION = 5
 COMENTION_MIN_LENGTH = 5
@@ -173,6 +175,7 @@ class Resolver:
             return query, []
         prepared = self._prepare_context(name, context)
         base = self._query_features(query)
+        distinctive = self._distinctive_owners(query)
         entity_context: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
         rows = []
         for number in sorted(self.index.candidates(query)):
@@ -187,10 +190,41 @@ class Resolver:
             features["shared_key"] = min(
                 1.0, (self._key_owners[entry.phonetic_compact] - 1) / SHARED_KEY_SATURATION
             )
+            features["distinctive"] = float(entry.entity_index in distinctive)
+            person = entry.entity.kind == "person"
+            features["person"] = float(person)
+            features["partial_other"] = 0.0 if person else 1.0 - features["alias_coverage"]
             features.update(base)
             features.update(context_features)
             rows.append((entry, features, hits))
+        self._add_context_lead(rows, entity_context)
         return query, rows
+
+    def _distinctive_owners(self, query: Normalization) -> set[int]:
+        """Entities that alone carry one of the mention's tokens."""
+        if query.latin:
+            owners, tokens = self.index.unique_token_owner, query.phonetic.split()
+        else:
+            owners, tokens = self.index.unique_skeleton_owner, query.skeleton.split()
+        return {owners[token] for token in tokens if token in owners}
+
+    @staticmethod
+    def _add_context_lead(
+        rows: list[tuple[Entry, dict[str, float], tuple[str, ...]]],
+        entity_context: Mapping[int, tuple[dict[str, float], tuple[str, ...]]],
+    ) -> None:
+        """Each entity's lead in context words over its best rival among the candidates."""
+        counts = sorted(
+            ((len(hits), index) for index, (_, hits) in entity_context.items()), reverse=True
+        )
+        leader = counts[0][1] if counts else None
+        first = counts[0][0] if counts else 0
+        second = counts[1][0] if len(counts) > 1 else 0
+        for entry, features, _ in rows:
+            own = len(entity_context[entry.entity_index][1])
+            lead = own - (second if entry.entity_index == leader else first)
+            bounded = max(-CONTEXT_LEAD_SATURATION, min(CONTEXT_LEAD_SATURATION, lead))
+            features["context_lead"] = bounded / CONTEXT_LEAD_SATURATION
 
     def _score(self, name: str, context: str | None) -> tuple[Normalization, list[_Scored]]:
         query, rows = self._features(name, context)
@@ -210,8 +244,8 @@ class Resolver:
     def _match(self, query: Normalization, ranked: Sequence[_Scored], position: int) -> Match:
         chosen = ranked[position]
         rivals = [item for i, item in enumerate(ranked) if i != position]
-        rival = rivals[0] if rivals else None
-        margin = None if rival is None else chosen.logit - rival.logit
+        rival_logits = [item.logit for item in rivals]
+        runner_up = rivals[0] if rivals else None
         evidence = Evidence(
             query=query.original,
             alias=chosen.entry.string,
@@ -219,13 +253,14 @@ class Resolver:
             features=tuple((name, round(value, 4)) for name, value in chosen.features.items()),
             context_hits=chosen.context_hits,
             logit=chosen.logit,
-            margin=None if margin is None else round(margin, 4),
-            runner_up=None if rival is None else rival.entity.id,
+            log_odds=self.model.log_odds(chosen.logit, rival_logits),
+            margin=None if runner_up is None else round(chosen.logit - runner_up.logit, 4),
+            runner_up=None if runner_up is None else runner_up.entity.id,
             model=self.model.name,
         )
         return Match(
             entity=chosen.entity,
-            confidence=self.model.confidence(chosen.logit, margin=margin),
+            confidence=self.model.confidence(chosen.logit, rivals=rival_logits),
             method=_method(chosen.entry, chosen.features),
             score=similarity(chosen.features),
             evidence=evidence,
@@ -293,4 +328,4 @@ def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:
     for query, alias in ((first, second), (second, first)):
         features = pair_features(query, alias)
         logits.append(chosen.pair_logit(features))
-    return chosen.confidence(sum(logits) / 2.0, margin=None)
+    return chosen.confidence(sum(logits) / 2.0, rivals=())

@@ -86,7 +86,9 @@ class RuleSet:
     phonetic: tuple[tuple[str, Rule], ...]
     skeleton: tuple[tuple[str, Rule], ...]
     titles: frozenset[str]
+    title_keys: frozenset[str]
     particles: frozenset[str]
+    descriptors: frozenset[str]
     fingerprint: str
     rules: Mapping[str, Rule] = attrs.field(init=False)
 
@@ -137,6 +139,12 @@ def _transliterate(text: str) -> str:
     if text.isascii():
         return text
     return "".join(char if char.isascii() else unidecode(char) for char in text)
+
+
+def _fold(token: str, rules: list[tuple[str, Rule]]) -> str:
+    for _, rule in rules:
+        token = rule(token)
+    return token
 
 
 def _load_words() -> dict[str, set[str]]:
@@ -222,6 +230,11 @@ def load_rules() -> RuleSet:
         phonetic=tuple(phonetic),
         skeleton=tuple(skeleton),
         titles=frozenset(words.get("title", set())),
+        title_keys=frozenset(
+            " ".join(_fold(word, phonetic) for word in title.split())
+            for title in words.get("title", set())
+        ),
         particles=frozenset(words.get("particle", set())),
+        descriptors=frozenset(words.get("descriptor", set())),
         fingerprint=digest.hexdigest()[:16],
     )

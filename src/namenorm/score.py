@@ -16,13 +16,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from namenorm.model import Normalization
 
-__all__ = ["FEATURES", "TOKEN_MATCH_CUTOFF", "pair_features", "similarity"]
+__all__ = ["FEATURES", "LONG_TOKEN", "MIN_FUZZY_TOKEN", "pair_features", "similarity"]
 
-TOKEN_MATCH_CUTOFF = 80.0
-"""Two name tokens of four letters or more match when their phonetic keys are this close."""
+MIN_FUZZY_TOKEN = 4
+"""Name tokens shorter than this (phonetic key letters) match only exactly."""
+UNMATCHED_SATURATION = 2
+"""Mention words left unmatched beyond this many count as this many."""
+LONG_TOKEN = 7
+"""Tokens this long may differ by two edits; shorter ones by one."""
 
 FEATURES = (
     "exact",
@@ -40,10 +45,21 @@ FEATURES = (
     "in_order",
     "single_token",
     "initials",
+    "fuzzy_tokens",
+    "all_matched",
+    "unmatched",
+    "first_mismatch",
     "non_latin",
     "known_error",
 )
 """The names of the pair features, in the order the confidence model weighs them."""
+
+
+def _allowed_edits(length: int) -> int:
+    """Edits a name token of this many letters may differ by and still match."""
+    if length < MIN_FUZZY_TOKEN:
+        return 0
+    return 1 if length < LONG_TOKEN else 2
 
 
 def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, latin: bool) -> str:
@@ -55,41 +71,51 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
         return "key"
     if not latin:
         return ""
-    if min(len(query), len(alias)) >= 4 and fuzz.ratio(query, alias) >= TOKEN_MATCH_CUTOFF:
-        return "fuzzy"
+    # Close either as keys or as written: a typo can change the key more than the spelling
+    # (Kahmenei / Khamenei). OSA counts a swap of neighbouring letters as one edit.
+    for left, right in ((query, alias), (query_text, alias_text)):
+        edits = _allowed_edits(min(len(left), len(right)))
+        if edits and OSA.distance(left, right, score_cutoff=edits) <= edits:
+            return "fuzzy"
     return ""
 
 
-def _align(query: Normalization, alias: Normalization) -> tuple[list[int | None], int]:
-    """Greedily pair each mention token with an unused alias token; count initials used."""
+def _align(query: Normalization, alias: Normalization) -> tuple[list[tuple[int, str] | None], int]:
+    """Pair each mention token with an unused alias token, exact keys first, then the rest.
+
+    Returns, per mention token, the alias position it matched and how (or None), and the number
+    of alias tokens.
+    """
     if query.latin:
         query_keys = query.phonetic.split()
         alias_keys = alias.phonetic.split()
     else:
         # Unvowelled script meets Latin only on the skeleton.
         query_keys = query.skeleton.split()
-        alias_keys = list(alias.skeleton.split())
+        alias_keys = alias.skeleton.split()
     query_texts = list(query.tokens) if len(query.tokens) == len(query_keys) else query_keys
     alias_texts = list(alias.tokens) if len(alias.tokens) == len(alias_keys) else alias_keys
     used: set[int] = set()
-    pairing: list[int | None] = []
-    initials = 0
-    for key, text in zip(query_keys, query_texts, strict=True):
-        chosen: int | None = None
-        kind = ""
-        pairs = zip(alias_keys, alias_texts, strict=True)
-        for position, (alias_key, alias_text) in enumerate(pairs):
-            if position in used:
+    pairing: list[tuple[int, str] | None] = [None] * len(query_keys)
+    # Two passes, so that a fuzzy or initial match never takes a token an exact one needs.
+    for exact_pass in (True, False):
+        for index, (key, text) in enumerate(zip(query_keys, query_texts, strict=True)):
+            if pairing[index] is not None:
                 continue
-            kind = _token_match(key, text, alias_key, alias_text, latin=query.latin)
-            if kind:
-                chosen = position
-                break
-        if chosen is not None:
-            used.add(chosen)
-            initials += kind == "initial"
-        pairing.append(chosen)
-    return pairing, initials
+            for position, (alias_key, alias_text) in enumerate(
+                zip(alias_keys, alias_texts, strict=True)
+            ):
+                if position in used:
+                    continue
+                if exact_pass:
+                    kind = "key" if key == alias_key and len(text) > 1 else ""
+                else:
+                    kind = _token_match(key, text, alias_key, alias_text, latin=query.latin)
+                if kind:
+                    used.add(position)
+                    pairing[index] = (position, kind)
+                    break
+    return pairing, len(alias_keys)
 
 
 def pair_features(query: Normalization, alias: Normalization) -> dict[str, float]:
@@ -102,12 +128,20 @@ def pair_features(query: Normalization, alias: Normalization) -> dict[str, float
     alias_phonetic = alias.phonetic.replace(" ", "")
     query_skeleton = query.skeleton.replace(" ", "")
     alias_skeleton = alias.skeleton.replace(" ", "")
-    pairing, initials = _align(query, alias)
+    pairing, alias_length = _align(query, alias)
     # The skeleton throws vowels away; only a name written without them (Arabic script) needs it.
     unvowelled = not (query.latin and alias.latin)
-    matched = [position for position in pairing if position is not None]
-    alias_length = len(alias.skeleton.split() if not query.latin else alias.phonetic.split())
+    matched = [pair[0] for pair in pairing if pair is not None]
+    kinds = [pair[1] for pair in pairing if pair is not None]
+    if query_phonetic and query_phonetic == alias_phonetic and not matched:
+        # Split or joined differently (Pesh Merga / Peshmerga, Nasr Allah / Nasrallah): the
+        # words are the same once the spaces go.
+        pairing = [(position, "key") for position in range(len(pairing))]
+        alias_length = max(1, len(pairing))
+        matched = [pair[0] for pair in pairing if pair is not None]
+        kinds = ["key"] * len(pairing)
     query_length = len(pairing)
+    first_query = pairing[0] if pairing else None
     return {
         "exact": float(query.original.casefold().strip() == alias.original.casefold().strip()),
         "text_equal": float(bool(query.text) and query.text == alias.text),
@@ -125,7 +159,15 @@ def pair_features(query: Normalization, alias: Normalization) -> dict[str, float
         "given": float(alias_length > 1 and 0 in matched),
         "in_order": float(len(matched) > 1 and matched == sorted(matched)),
         "single_token": float(query_length == 1),
-        "initials": initials / query_length if query_length else 0.0,
+        "initials": kinds.count("initial") / query_length if query_length else 0.0,
+        "fuzzy_tokens": kinds.count("fuzzy") / query_length if query_length else 0.0,
+        "all_matched": float(query_length > 0 and len(matched) == query_length),
+        "unmatched": min(UNMATCHED_SATURATION, query_length - len(matched)) / UNMATCHED_SATURATION,
+        "first_mismatch": float(
+            query_length > 1
+            and alias_length > 1
+            and (first_query is None or first_query[0] not in (0, alias_length - 1))
+        ),
         "non_latin": float(not query.latin),
         "known_error": 0.0,
     }

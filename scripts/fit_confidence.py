@@ -16,9 +16,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from namenorm import Resolver, load_table
+from namenorm import DEFAULT_THRESHOLD, Resolver, load_table
 from namenorm.calibrate import fit_model
-from namenorm.evaluate import evaluate, holdout_split, read_labeled
+from namenorm.evaluate import evaluate, holdout_split, predict, read_labeled, report
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELED = ROOT / "eval" / "labeled.jsonl"
@@ -32,12 +32,29 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=TARGET)
     parser.add_argument("--check", action="store_true", help="fit and report, write nothing")
     parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="only cross-validate on the fit part with K folds (for development: the held-out "
+        "part stays unseen)",
+    )
     arguments = parser.parse_args()
 
     table = load_table()
     mentions = read_labeled(arguments.labeled)
     fit, test = holdout_split(mentions)
     print(f"labeled mentions: {len(mentions)} (fit {len(fit)}, held out {len(test)})")
+    if arguments.cv:
+        predictions = []
+        for fold in range(arguments.cv):
+            train = [m for i, m in enumerate(fit) if i % arguments.cv != fold]
+            check = [m for i, m in enumerate(fit) if i % arguments.cv == fold]
+            model = fit_model(table, train, l2=arguments.l2)
+            predictions += predict(Resolver(table, model=model), check)
+        print(f"\n== {arguments.cv}-fold cross-validation on the fit part ==")
+        print(report(predictions, threshold=DEFAULT_THRESHOLD).table())
+        return 0
     model = fit_model(
         table,
         fit,

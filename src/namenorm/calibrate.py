@@ -24,6 +24,7 @@ from typing import Any
 from namenorm.confidence import (
     MODEL_FEATURES,
     ConfidenceModel,
+    feature_value,
     fit_conditional_logit,
     fit_logistic,
 )
@@ -49,11 +50,13 @@ Examples = list[tuple[LabeledMention, list[FeatureRow]]]
 
 
 def _vector(row: FeatureRow) -> list[float]:
-    return [row.features.get(feature, 0.0) for feature in MODEL_FEATURES]
+    return [feature_value(row.features, term) for term in MODEL_FEATURES]
 
 
 def _logit(row: FeatureRow, intercept: float, weights: Mapping[str, float]) -> float:
-    return intercept + sum(weight * row.features.get(name, 0.0) for name, weight in weights.items())
+    return intercept + sum(
+        weight * feature_value(row.features, name) for name, weight in weights.items()
+    )
 
 
 def _groups(
@@ -71,9 +74,7 @@ def _groups(
                 best[row.entity_id] = (score, row)
         chosen = sorted(best.values(), key=lambda item: (-item[0], item[1].entity_id))
         chosen = chosen[:CANDIDATES_PER_MENTION]
-        gold = next(
-            (i for i, (_, row) in enumerate(chosen) if row.entity_id == labeled.gold), None
-        )
+        gold = next((i for i, (_, row) in enumerate(chosen) if row.entity_id == labeled.gold), None)
         if labeled.gold is not None and gold is None:
             # The right entity was not among the candidates: nothing to learn about weights.
             continue

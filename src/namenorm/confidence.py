@@ -44,6 +44,7 @@ __all__ = [
     "MODEL_FEATURES",
     "ConfidenceModel",
     "fit_conditional_logit",
+    "feature_value",
     "fit_logistic",
     "log_odds",
     "load_model",
@@ -56,6 +57,7 @@ DEFAULT_THRESHOLD = 0.5
 ENTITY_FEATURES = (
     "person",
     "partial_other",
+    "conflict",
     "context",
     "context_lead",
     "comention",
@@ -65,12 +67,58 @@ ENTITY_FEATURES = (
 )
 """Features of the entity rather than of one string: whether it is a person, and how much of
 its name a mention of a non-person leaves out (a surname alone names a person; a word alone
-rarely names an organization or a place); its context words found around the
+rarely names an organization or a place); whether the mention conflicts with every full name
+of the entity (a different given name: a relative or a namesake); its context words found
+around the
 mention, and its lead in them over the other candidates; another of its names found there; how
 many entities share the matched key; how many carry the mention's rarest token; whether the
 mention has a token that only this entity carries."""
 
-MODEL_FEATURES = (*FEATURES, *ENTITY_FEATURES)
+INTERACTION = "*"
+"""Joins two feature names into an interaction term: ``"surname*person"`` weighs the product."""
+
+INTERACTING = (
+    "all_matched",
+    "surname",
+    "given",
+    "single_token",
+    "person",
+    "fuzzy_tokens",
+    "unmatched",
+    "conflict",
+    "context_lead",
+    "known_error",
+    "distinctive",
+)
+"""Features whose pairwise products the pair model also weighs: name structure matters
+differently for people and organizations, for one word and for several."""
+
+MODEL_FEATURES = (
+    *FEATURES,
+    *ENTITY_FEATURES,
+    *(
+        f"{first}{INTERACTION}{second}"
+        for position, first in enumerate(INTERACTING)
+        for second in INTERACTING[position + 1 :]
+    ),
+)
+"""Every term the pair model weighs: the features, then the interactions."""
+
+
+def feature_value(features: Mapping[str, float], term: str) -> float:
+    """The value of a model term: a feature, or the product of an interaction's features.
+
+    >>> feature_value({"surname": 1.0, "person": 1.0}, "surname*person")
+    1.0
+    """
+    if INTERACTION not in term:
+        return features.get(term, 0.0)
+    value = 1.0
+    for name in term.split(INTERACTION):
+        value *= features.get(name, 0.0)
+    return value
+
+
 CALIBRATOR_FEATURES = ("log_odds",)
 
 
@@ -116,7 +164,7 @@ class ConfidenceModel:
     def pair_logit(self, features: Mapping[str, float]) -> float:
         """The pair model's logit for one mention-entity pair (higher is likelier)."""
         return self.pair_intercept + sum(
-            weight * features.get(name, 0.0) for name, weight in self.pair_weights.items()
+            weight * feature_value(features, name) for name, weight in self.pair_weights.items()
         )
 
     def log_odds(self, logit: float, rivals: Sequence[float]) -> float:
@@ -212,29 +260,34 @@ def load_model(path: str | os.PathLike[str] | None = None) -> ConfidenceModel:
     return ConfidenceModel.from_json(document, path=location)
 
 
-def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
-    """Solve a small dense linear system by Gaussian elimination with partial pivoting."""
-    size = len(vector)
-    rows = [[*matrix[i], vector[i]] for i in range(size)]
-    for column in range(size):
-        pivot = max(range(column, size), key=lambda row: abs(rows[row][column]))
-        rows[column], rows[pivot] = rows[pivot], rows[column]
-        lead = rows[column][column]
-        if abs(lead) < 1e-12:
-            continue
-        for row in range(column + 1, size):
-            factor = rows[row][column] / lead
-            if factor:
-                for k in range(column, size + 1):
-                    rows[row][k] -= factor * rows[column][k]
-    solution = [0.0] * size
-    for row in range(size - 1, -1, -1):
-        lead = rows[row][row]
-        if abs(lead) < 1e-12:
-            continue
-        total = rows[row][size] - sum(rows[row][k] * solution[k] for k in range(row + 1, size))
-        solution[row] = total / lead
-    return solution
+def _numpy() -> Any:
+    """numpy, which only fitting needs (the resolver never does)."""
+    try:
+        import numpy  # noqa: PLC0415
+    except ModuleNotFoundError as error:  # pragma: no cover - the test extra installs it
+        raise CalibrationError(
+            "fitting a confidence model needs numpy: pip install 'namenorm[fit]'"
+        ) from error
+    return numpy
+
+
+def _newton(
+    gradient_and_hessian: Any, width: int, *, l2: float, iterations: int
+) -> tuple[float, list[float]]:
+    """Maximize a concave log-likelihood with an L2 penalty on all but the first parameter."""
+    np = _numpy()
+    beta = np.zeros(width)
+    penalty = np.full(width, l2)
+    penalty[0] = 0.0
+    for _ in range(iterations):
+        gradient, hessian = gradient_and_hessian(beta)
+        gradient = gradient - penalty * beta
+        hessian = hessian + np.diag(penalty) + 1e-9 * np.eye(width)
+        step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+        beta = beta + step
+        if float(np.max(np.abs(step))) < 1e-8:
+            break
+    return float(beta[0]), [float(value) for value in beta[1:]]
 
 
 def fit_logistic(
@@ -243,11 +296,11 @@ def fit_logistic(
     *,
     l2: float = 1.0,
     weights: Sequence[float] | None = None,
-    iterations: int = 50,
+    iterations: int = 100,
 ) -> tuple[float, list[float]]:
     """Fit an L2-regularized logistic regression by Newton's method; return (intercept, weights).
 
-    ``weights`` optionally weighs each example. The intercept is not penalized.
+    ``weights`` optionally weighs each example. The intercept is not penalized. Needs numpy.
 
     >>> intercept, (slope,) = fit_logistic([[0.0], [0.0], [1.0], [1.0]], [0, 0, 1, 1], l2=0.1)
     >>> slope > 0 and intercept < 0
@@ -255,36 +308,18 @@ def fit_logistic(
     """
     if len(rows) != len(labels) or not rows:
         raise CalibrationError("need as many labels as rows, and at least one row")
-    width = len(rows[0]) + 1
-    design = [[1.0, *row] for row in rows]
-    sample = [1.0] * len(rows) if weights is None else list(weights)
-    beta = [0.0] * width
-    for _ in range(iterations):
-        gradient = [0.0] * width
-        hessian = [[0.0] * width for _ in range(width)]
-        for x, y, w in zip(design, labels, sample, strict=True):
-            p = sigmoid(sum(b * v for b, v in zip(beta, x, strict=True)))
-            residual = w * (y - p)
-            curvature = w * p * (1.0 - p)
-            for i in range(width):
-                gradient[i] += residual * x[i]
-                if curvature:
-                    scaled = curvature * x[i]
-                    row = hessian[i]
-                    for j in range(i, width):
-                        row[j] += scaled * x[j]
-        for i in range(width):
-            for j in range(i):
-                hessian[i][j] = hessian[j][i]
-            if i:
-                gradient[i] -= l2 * beta[i]
-                hessian[i][i] += l2
-            hessian[i][i] += 1e-9
-        step = _solve(hessian, gradient)
-        beta = [b + s for b, s in zip(beta, step, strict=True)]
-        if max(abs(s) for s in step) < 1e-7:
-            break
-    return beta[0], beta[1:]
+    np = _numpy()
+    design = np.hstack([np.ones((len(rows), 1)), np.asarray(rows, dtype=float)])
+    target = np.asarray(labels, dtype=float)
+    sample = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=float)
+
+    def gradient_and_hessian(beta: Any) -> tuple[Any, Any]:
+        probability = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -500, 500)))
+        gradient = design.T @ (sample * (target - probability))
+        curvature = sample * probability * (1.0 - probability)
+        return gradient, (design * curvature[:, None]).T @ design
+
+    return _newton(gradient_and_hessian, design.shape[1], l2=l2, iterations=iterations)
 
 
 def fit_conditional_logit(
@@ -292,7 +327,7 @@ def fit_conditional_logit(
     *,
     l2: float = 1.0,
     weights: Sequence[float] | None = None,
-    iterations: int = 50,
+    iterations: int = 100,
 ) -> tuple[float, list[float]]:
     """Fit a conditional logit with a NIL option by Newton's method; return (intercept, weights).
 
@@ -300,6 +335,7 @@ def fit_conditional_logit(
     one, or None when the right answer is NIL (whose logit is fixed at 0). The probability of
     candidate ``e`` is ``exp(z_e) / (1 + sum(exp(z)))`` with ``z = intercept + w . x``; the
     weights (not the intercept) carry an L2 penalty. ``weights`` optionally weighs each group.
+    Needs numpy.
 
     >>> groups = [([[1.0], [0.0]], 0), ([[0.0]], None), ([[1.0]], 0), ([[0.2], [0.1]], None)]
     >>> intercept, (weight,) = fit_conditional_logit(groups, l2=0.1)
@@ -314,49 +350,35 @@ def fit_conditional_logit(
     ]
     if not usable:
         raise CalibrationError("no mention has a candidate to learn from")
-    width = len(usable[0][0][0]) + 1
-    beta = [0.0] * width
-    for _ in range(iterations):
-        gradient = [0.0] * width
-        hessian = [[0.0] * width for _ in range(width)]
-        for rows, gold, weight in usable:
-            design = [[1.0, *row] for row in rows]
-            logits = [sum(b * v for b, v in zip(beta, x, strict=True)) for x in design]
-            top = max(0.0, *logits)
-            weights = [math.exp(z - top) for z in logits]
-            total = math.exp(-top) + sum(weights)
-            probabilities = [w / total for w in weights]
-            mean = [
-                sum(p * x[i] for p, x in zip(probabilities, design, strict=True))
-                for i in range(width)
-            ]
-            if gold is not None:
-                for i in range(width):
-                    gradient[i] += weight * design[gold][i]
-            for i in range(width):
-                gradient[i] -= weight * mean[i]
-            for p, x in zip(probabilities, design, strict=True):
-                if p < 1e-12:
-                    continue
-                for i in range(width):
-                    scaled = weight * p * x[i]
-                    row = hessian[i]
-                    for j in range(i, width):
-                        row[j] += scaled * x[j]
-            for i in range(width):
-                row = hessian[i]
-                scaled = weight * mean[i]
-                for j in range(i, width):
-                    row[j] -= scaled * mean[j]
-        for i in range(width):
-            for j in range(i):
-                hessian[i][j] = hessian[j][i]
-            if i:
-                gradient[i] -= l2 * beta[i]
-                hessian[i][i] += l2
-            hessian[i][i] += 1e-9
-        step = _solve(hessian, gradient)
-        beta = [b + s for b, s in zip(beta, step, strict=True)]
-        if max(abs(s) for s in step) < 1e-7:
-            break
-    return beta[0], beta[1:]
+    np = _numpy()
+    design = np.vstack(
+        [np.hstack([np.ones((len(rows), 1)), np.asarray(rows, float)]) for rows, _, _ in usable]
+    )
+    sizes = [len(rows) for rows, _, _ in usable]
+    group_of = np.repeat(np.arange(len(usable)), sizes)
+    starts = np.cumsum([0, *sizes[:-1]])
+    weight_of_group = np.asarray([weight for _, _, weight in usable], dtype=float)
+    gold_rows = [
+        start + gold for start, (_, gold, _) in zip(starts, usable, strict=True) if gold is not None
+    ]
+    gold_weights = np.asarray([weight for _, gold, weight in usable if gold is not None])
+    observed = (design[gold_rows] * gold_weights[:, None]).sum(axis=0)
+    count = len(usable)
+
+    def gradient_and_hessian(beta: Any) -> tuple[Any, Any]:
+        logits = np.clip(design @ beta, -500, 500)
+        top = np.maximum(np.zeros(count), np.full(count, -np.inf))
+        np.maximum.at(top, group_of, logits)
+        exponentials = np.exp(logits - top[group_of])
+        totals = np.exp(-top)
+        np.add.at(totals, group_of, exponentials)
+        probability = exponentials / totals[group_of]
+        weighted = probability * weight_of_group[group_of]
+        means = np.zeros((count, design.shape[1]))
+        np.add.at(means, group_of, design * probability[:, None])
+        gradient = observed - (means * weight_of_group[:, None]).sum(axis=0)
+        hessian = (design * weighted[:, None]).T @ design
+        hessian -= (means * weight_of_group[:, None]).T @ means
+        return gradient, hessian
+
+    return _newton(gradient_and_hessian, design.shape[1], l2=l2, iterations=iterations)

@@ -25,7 +25,7 @@ from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.index import CandidateIndex, Entry
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text
-from namenorm.score import pair_features, similarity
+from namenorm.score import conflicts, pair_features, similarity
 from namenorm.tables import AliasTable, load_table
 
 __all__ = ["FeatureRow", "Resolver", "compare"]
@@ -120,6 +120,11 @@ class Resolver:
             owners.setdefault(entry.phonetic_compact, set()).add(entry.entity_index)
         self._key_owners = {key: len(ids) for key, ids in owners.items()}
         self._contexts = tuple(self._entity_context(entity) for entity in self.index.entities)
+        full_names: dict[int, list[Normalization]] = {}
+        for entry in self.index.entries:
+            if entry.role != "error" and entry.analysis.latin and len(entry.analysis.tokens) > 1:
+                full_names.setdefault(entry.entity_index, []).append(entry.analysis)
+        self._full_names = full_names
 
     def _entity_context(self, entity: Entity) -> _EntityContext:
         terms = tuple(dict.fromkeys(t for t in (normalize_text(w) for w in entity.context) if t))
@@ -198,7 +203,23 @@ class Resolver:
             features.update(context_features)
             rows.append((entry, features, hits))
         self._add_context_lead(rows, entity_context)
+        self._add_conflicts(query, rows)
         return query, rows
+
+    def _add_conflicts(
+        self, query: Normalization, rows: list[tuple[Entry, dict[str, float], tuple[str, ...]]]
+    ) -> None:
+        """Flag entities none of whose full names the mention fits without a conflict."""
+        verdicts: dict[int, float] = {}
+        for entry, features, _ in rows:
+            index = entry.entity_index
+            if index not in verdicts:
+                names = self._full_names.get(index, [])
+                relevant = query.latin and len(query.tokens) > 1 and names
+                verdicts[index] = float(
+                    bool(relevant) and all(conflicts(query, name) for name in names)
+                )
+            features["conflict"] = verdicts[index]
 
     def _distinctive_owners(self, query: Normalization) -> set[int]:
         """Entities that alone carry one of the mention's tokens."""

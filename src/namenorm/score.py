@@ -13,6 +13,7 @@ calibrated confidence. Each feature has a name, so a match can say which ones ca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz
@@ -20,10 +21,20 @@ from rapidfuzz.distance import OSA
 
 from namenorm.model import Normalization
 
-__all__ = ["FEATURES", "LONG_TOKEN", "MIN_FUZZY_TOKEN", "pair_features", "similarity"]
+__all__ = [
+    "FEATURES",
+    "LONG_TOKEN",
+    "MIN_FUZZY_TOKEN",
+    "conflicts",
+    "pair_features",
+    "similarity",
+]
 
 MIN_FUZZY_TOKEN = 4
 """Name tokens shorter than this (phonetic key letters) match only exactly."""
+MIN_SKELETON_TOKEN = 2
+"""Two name tokens with the same consonants (at least this many) match as a fuzzy pair."""
+_VOWELS = re.compile("[aiuy]")
 UNMATCHED_SATURATION = 2
 """Mention words left unmatched beyond this many count as this many."""
 LONG_TOKEN = 7
@@ -49,10 +60,16 @@ FEATURES = (
     "all_matched",
     "unmatched",
     "first_mismatch",
+    "ends_match",
     "non_latin",
+    "script_alias",
     "known_error",
 )
 """The names of the pair features, in the order the confidence model weighs them."""
+
+
+def _skeleton(key: str) -> str:
+    return _VOWELS.sub("", key)
 
 
 def _allowed_edits(length: int) -> int:
@@ -71,6 +88,15 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
         return "key"
     if not latin:
         return ""
+    skeleton = _skeleton(query)
+    if (
+        len(skeleton) >= MIN_SKELETON_TOKEN
+        and skeleton == _skeleton(alias)
+        and OSA.distance(query, alias, score_cutoff=1) <= 1
+    ):
+        # Same consonants and one vowel apart: Naeem / Naim, whose digraphs fold differently
+        # (but not Hossein / Hassan, two names).
+        return "fuzzy"
     # Close either as keys or as written: a typo can change the key more than the spelling
     # (Kahmenei / Khamenei). OSA counts a swap of neighbouring letters as one edit.
     for left, right in ((query, alias), (query_text, alias_text)):
@@ -116,6 +142,22 @@ def _align(query: Normalization, alias: Normalization) -> tuple[list[tuple[int, 
                     pairing[index] = (position, kind)
                     break
     return pairing, len(alias_keys)
+
+
+def conflicts(query: Normalization, alias: Normalization) -> bool:
+    """Whether both names keep words the other lacks once aligned: Michel Suleiman and
+    Michel Aoun, Mohammed Sinwar and Yahya Sinwar. An extra word on one side only (a father's
+    name, a missing middle name) is no conflict.
+
+    >>> from namenorm.normalize import analyze
+    >>> conflicts(analyze("Mohammed Sinwar"), analyze("Yahya Sinwar"))
+    True
+    >>> conflicts(analyze("Yahya Ibrahim Sinwar"), analyze("Yahya Sinwar"))
+    False
+    """
+    pairing, alias_length = _align(query, alias)
+    matched = sum(1 for pair in pairing if pair is not None)
+    return matched < len(pairing) and matched < alias_length
 
 
 def pair_features(query: Normalization, alias: Normalization) -> dict[str, float]:
@@ -168,7 +210,16 @@ def pair_features(query: Normalization, alias: Normalization) -> dict[str, float
             and alias_length > 1
             and (first_query is None or first_query[0] not in (0, alias_length - 1))
         ),
+        "ends_match": float(
+            query_length > 2
+            and alias_length > 1
+            and first_query is not None
+            and first_query[0] == 0
+            and pairing[-1] is not None
+            and pairing[-1][0] == alias_length - 1
+        ),
         "non_latin": float(not query.latin),
+        "script_alias": float(query.latin and not alias.latin),
         "known_error": 0.0,
     }
 

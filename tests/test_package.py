@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 from importlib import resources
@@ -22,11 +23,12 @@ def test_package_ships_types_and_data() -> None:
         assert files.joinpath("data", name).is_file(), name
 
 
-def test_public_names_are_exported_and_documented() -> None:
+def test_public_functions_and_classes_are_documented_with_examples() -> None:
     for name in namenorm.__all__:
         value = getattr(namenorm, name)
-        if callable(value) and not isinstance(value, type(namenorm.KINDS)):
+        if inspect.isfunction(value) or inspect.isclass(value):
             assert value.__doc__, name
+            assert ">>>" in value.__doc__, f"{name} has no runnable example"
 
 
 def test_reset_caches_reloads_the_same_data() -> None:

@@ -5,7 +5,16 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from namenorm import AliasTable, Entity, Match, Resolver, compare, load_table, normalize
+from namenorm import (
+    AliasTable,
+    Entity,
+    Match,
+    Resolver,
+    compare,
+    load_table,
+    normalize,
+    phonetic_key,
+)
 
 from .strategies import alias_tables
 
@@ -13,6 +22,7 @@ BUILTIN = load_table()
 NAMES = [(entity.id, name) for entity in BUILTIN for name in entity.names()]
 ERRORS = [(entity.id, error) for entity in BUILTIN for error in entity.errors]
 ALL_NORMALIZED = sorted({normalize(s) for e in BUILTIN for s in (*e.names(), *e.errors)})
+ALL_PHONETIC = sorted({phonetic_key(s) for e in BUILTIN for s in (*e.names(), *e.errors)})
 
 
 @pytest.mark.parametrize(("entity_id", "name"), NAMES, ids=[name for _, name in NAMES])
@@ -123,9 +133,11 @@ def test_confidence_is_always_a_probability(text: str) -> None:
 
 @given(st.text(alphabet="bcdfgjklmnpqrstvwxz", min_size=6, max_size=16))
 def test_strings_far_from_every_name_are_nil(text: str) -> None:
-    key = normalize(text)
+    key, sound = normalize(text), phonetic_key(text)
     assume(all(fuzz.ratio(key, name) < 50 for name in ALL_NORMALIZED))
     assume(all(fuzz.partial_ratio(key, name) < 70 for name in ALL_NORMALIZED))
+    # Far in sound too: "cbbcwc" is spelled unlike Kirkuk but its phonetic key is kbkuk.
+    assume(all(fuzz.ratio(sound, name) < 50 for name in ALL_PHONETIC))
     assert RESOLVER.resolve(text) is None
 
 

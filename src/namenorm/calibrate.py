@@ -42,7 +42,7 @@ CANDIDATES_PER_MENTION = 15
 """Only a mention's best candidates (by the previous round) enter the fit: the others have
 probabilities too small to move it, and leaving them out keeps the fit fast."""
 
-TABLE_WEIGHT = 0.25
+TABLE_WEIGHT = 1.0
 """How much each of the table's own strings weighs in the fit, against one labeled mention."""
 TABLE_CATEGORY = "table string"
 

@@ -58,6 +58,7 @@ ENTITY_FEATURES = (
     "person",
     "partial_other",
     "conflict",
+    "exact_elsewhere",
     "context",
     "context_lead",
     "comention",
@@ -68,7 +69,8 @@ ENTITY_FEATURES = (
 """Features of the entity rather than of one string: whether it is a person, and how much of
 its name a mention of a non-person leaves out (a surname alone names a person; a word alone
 rarely names an organization or a place); whether the mention conflicts with every full name
-of the entity (a different given name: a relative or a namesake); its context words found
+of the entity (a different given name: a relative or a namesake); whether the mention is, as
+normalized, another candidate's name (then it is rarely a part of this one's); its context words found
 around the
 mention, and its lead in them over the other candidates; another of its names found there; how
 many entities share the matched key; how many carry the mention's rarest token; whether the
@@ -152,7 +154,15 @@ def sigmoid(value: float) -> float:
 
 @attrs.frozen
 class ConfidenceModel:
-    """The fitted weights of the pair model and the calibrator, with where they came from."""
+    """The fitted weights of the pair model and the calibrator, with where they came from.
+
+    Load the shipped one with :func:`load_model`, fit one with
+    :func:`namenorm.calibrate.fit_model`, and give it to ``Resolver(model=...)``.
+
+    >>> model = load_model()
+    >>> model.confidence(5.0, rivals=()) > model.confidence(5.0, rivals=(4.0,))
+    True
+    """
 
     pair_weights: Mapping[str, float]
     pair_intercept: float

@@ -26,6 +26,10 @@ class NamenormError(Exception):
 
     ``path``, ``line`` and ``field`` locate the problem when it comes from a file or a record;
     each is ``None`` when it does not apply.
+
+    >>> error = NamenormError("no names given")
+    >>> str(error), error.path
+    ('no names given', None)
     """
 
     def __init__(
@@ -57,16 +61,32 @@ class NamenormError(Exception):
 
 class TableError(NamenormError, ValueError):
     """An alias table (a file or records) is malformed: missing or duplicate id, wrong type,
-    unreadable file or bad encoding."""
+    unreadable file or bad encoding.
+
+    >>> isinstance(TableError("duplicate entity id 'a'", field="id"), ValueError)
+    True
+    """
 
 
 class RulesError(NamenormError, ValueError):
-    """A normalization rule file shipped with (or given to) namenorm is malformed."""
+    """A normalization rule file shipped with (or given to) namenorm is malformed.
+
+    >>> str(RulesError("invalid regular expression", path="rewrite.tsv", line=9, field="pattern"))
+    "rewrite.tsv:9: field 'pattern': invalid regular expression"
+    """
 
 
 class CalibrationError(NamenormError, ValueError):
-    """A confidence model file is malformed or was fitted for another feature set."""
+    """A confidence model file is malformed or was fitted for another feature set.
+
+    >>> CalibrationError("invalid JSON", path="model.json", line=1).line
+    1
+    """
 
 
 class LabeledDataError(NamenormError, ValueError):
-    """A labeled evaluation file (mention, context, gold id, category) is malformed."""
+    """A labeled evaluation file (mention, context, gold id, category) is malformed.
+
+    >>> LabeledDataError("missing required field", path="l.jsonl", line=2, field="mention").field
+    'mention'
+    """

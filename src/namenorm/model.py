@@ -150,6 +150,11 @@ class Evidence:
     log-odds it gives this candidate against its rivals and NIL; ``margin`` the lead of
     this candidate's logit over the next best entity's (None when it had no rival);
     ``runner_up`` that rival's id.
+
+    >>> from namenorm import Resolver
+    >>> evidence = Resolver().resolve("Ghassem Suleimani").evidence
+    >>> evidence.alias_role, evidence.feature("phonetic_equal")
+    ('alias', 1.0)
     """
 
     query: str
@@ -174,6 +179,11 @@ class Match:
 
     ``confidence`` is in [0, 1]; ``score`` is the raw string similarity of the best alias
     (0-100, as rapidfuzz reports it), which is *not* a probability.
+
+    >>> from namenorm import Resolver
+    >>> match = Resolver().resolve("Rai Allium")
+    >>> match.entity.name, match.method, 0.0 <= match.confidence <= 1.0
+    ('Rai al-Youm', 'known_error', True)
     """
 
     entity: Entity

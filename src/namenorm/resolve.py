@@ -47,6 +47,10 @@ class FeatureRow:
     """The features of a mention against one table string: what the confidence model sees.
 
     Returned by :meth:`Resolver.feature_rows`, for fitting and inspecting confidence models.
+
+    >>> rows = Resolver().feature_rows("Sudani")
+    >>> any(row.entity_id == "mohammed-shia-al-sudani" for row in rows)
+    True
     """
 
     entity_id: str
@@ -204,6 +208,9 @@ class Resolver:
             rows.append((entry, features, hits))
         self._add_context_lead(rows, entity_context)
         self._add_conflicts(query, rows)
+        exact_owners = {entry.entity_index for entry, features, _ in rows if features["text_equal"]}
+        for entry, features, _ in rows:
+            features["exact_elsewhere"] = float(bool(exact_owners - {entry.entity_index}))
         return query, rows
 
     def _add_conflicts(

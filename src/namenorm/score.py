@@ -30,7 +30,7 @@ __all__ = [
     "similarity",
 ]
 
-MIN_FUZZY_TOKEN = 4
+MIN_FUZZY_TOKEN = 5
 """Name tokens shorter than this (phonetic key letters) match only exactly."""
 MIN_SKELETON_TOKEN = 2
 """Two name tokens with the same consonants (at least this many) match as a fuzzy pair."""

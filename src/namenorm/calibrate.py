@@ -89,6 +89,7 @@ def fit_model(
     *,
     l2: float = 1.0,
     table_weight: float = TABLE_WEIGHT,
+    category_weights: Mapping[str, float] | None = None,
     name: str = "fitted",
     metadata: dict[str, Any] | None = None,
 ) -> ConfidenceModel:
@@ -96,6 +97,9 @@ def fit_model(
 
     The pair model also learns from the table's own strings (each a mention of its entity),
     weighted ``table_weight`` each; the calibrator only from the labeled mentions.
+    ``category_weights`` weighs the labeled mentions of a category in the pair model's fit
+    (default 1): a category sampled far more often than it occurs in real text (deliberately
+    ambiguous mentions, say) can be weighed down to its real share.
 
     Raises :class:`~namenorm.errors.CalibrationError` when the mentions give nothing to learn
     from (no candidate, or best candidates all right or all wrong), or name a gold id the table
@@ -124,7 +128,10 @@ def fit_model(
     for _ in range(ROUNDS):
         groups, kept = _groups(examples, weights)
         group_weights = [
-            table_weight if labeled.category == TABLE_CATEGORY else 1.0 for labeled in kept
+            table_weight
+            if labeled.category == TABLE_CATEGORY
+            else (category_weights or {}).get(labeled.category, 1.0)
+            for labeled in kept
         ]
         intercept, coefficients = fit_conditional_logit(groups, l2=l2, weights=group_weights)
         weights = (intercept, dict(zip(MODEL_FEATURES, coefficients, strict=True)))
@@ -161,5 +168,6 @@ def fit_model(
             "rounds": ROUNDS,
             "table_strings": len(own),
             "table_weight": table_weight,
+            "category_weights": dict(category_weights or {}),
         },
     )

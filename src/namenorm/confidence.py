@@ -59,6 +59,7 @@ ENTITY_FEATURES = (
     "partial_other",
     "conflict",
     "exact_elsewhere",
+    "place_inside",
     "context",
     "context_lead",
     "comention",
@@ -70,7 +71,9 @@ ENTITY_FEATURES = (
 its name a mention of a non-person leaves out (a surname alone names a person; a word alone
 rarely names an organization or a place); whether the mention conflicts with every full name
 of the entity (a different given name: a relative or a namesake); whether the mention is, as
-normalized, another candidate's name (then it is rarely a part of this one's); its context words found
+normalized, another candidate's name (then it is rarely a part of this one's), and whether that
+other candidate is a place named inside this one's name ("Iraq" in "Parliament of Iraq",
+"Baghdad" in "US Embassy Baghdad"); its context words found
 around the
 mention, and its lead in them over the other candidates; another of its names found there; how
 many entities share the matched key; how many carry the mention's rarest token; whether the
@@ -91,6 +94,8 @@ INTERACTING = (
     "context_lead",
     "known_error",
     "distinctive",
+    "partial_other",
+    "exact_elsewhere",
 )
 """Features whose pairwise products the pair model also weighs: name structure matters
 differently for people and organizations, for one word and for several."""
@@ -171,11 +176,29 @@ class ConfidenceModel:
     name: str = "unnamed"
     metadata: Mapping[str, Any] = attrs.field(factory=dict)
 
+    _terms: tuple[tuple[float, tuple[str, ...]], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+
+    @_terms.default
+    def _split_terms(self) -> tuple[tuple[float, tuple[str, ...]], ...]:
+        # Parsed once: the logit is computed for every candidate of every mention.
+        return tuple(
+            (weight, tuple(name.split(INTERACTION)))
+            for name, weight in self.pair_weights.items()
+            if weight
+        )
+
     def pair_logit(self, features: Mapping[str, float]) -> float:
         """The pair model's logit for one mention-entity pair (higher is likelier)."""
-        return self.pair_intercept + sum(
-            weight * feature_value(features, name) for name, weight in self.pair_weights.items()
-        )
+        total = self.pair_intercept
+        get = features.get
+        for weight, names in self._terms:
+            value = get(names[0], 0.0)
+            if value and len(names) > 1:
+                value *= get(names[1], 0.0)
+            total += weight * value
+        return total
 
     def log_odds(self, logit: float, rivals: Sequence[float]) -> float:
         """The log-odds that a candidate with ``logit`` is the referent, against its rivals'

@@ -72,6 +72,23 @@ def _is_title(phrase: str, rules: RuleSet) -> bool:
     return key in rules.title_keys
 
 
+def _name_words(text: str, rules: RuleSet) -> list[list[str]]:
+    """The words that carry the name, grouped: particles and organization descriptors stay in
+    the text but not here, and a prefix (abd, abu) groups with the word after it."""
+    groups: list[list[str]] = []
+    pending: list[str] = []
+    for word in text.split():
+        if word in rules.particles or word in rules.descriptors:
+            continue
+        pending.append(word)
+        if word not in rules.prefixes:
+            groups.append(pending)
+            pending = []
+    if pending:
+        groups.append(pending)
+    return groups
+
+
 def _is_latin(text: str) -> bool:
     for char in text:
         if char.isalpha() and not char.isascii():
@@ -123,13 +140,13 @@ def analyze(name: str) -> Normalization:
     if stripped != text:
         steps.append(Step(rule=TITLES_RULE, before=text, after=stripped))
         text = stripped
-    # Particles and organization descriptors stay in the text but not in the token keys.
-    tokens = tuple(
-        word
-        for word in text.split()
-        if word not in rules.particles and word not in rules.descriptors
+    groups = _name_words(text, rules)
+    tokens = tuple("".join(group) for group in groups)
+    # Keys are made word by word and then joined, so no digraph forms across the join
+    # (abd + khaliq must not read "dh").
+    phonetic = tuple(
+        "".join(_key_token(word, rules.phonetic) for word in group) for group in groups
     )
-    phonetic = tuple(_key_token(token, rules.phonetic) for token in tokens)
     skeleton = tuple(
         key for key in (_key_token(token, rules.skeleton) for token in phonetic) if key
     )

@@ -209,8 +209,23 @@ class Resolver:
         self._add_context_lead(rows, entity_context)
         self._add_conflicts(query, rows)
         exact_owners = {entry.entity_index for entry, features, _ in rows if features["text_equal"]}
+        exact_places = {
+            entry.entity_index
+            for entry, features, _ in rows
+            if features["text_equal"] and entry.entity.kind == "place"
+        }
         for entry, features, _ in rows:
-            features["exact_elsewhere"] = float(bool(exact_owners - {entry.entity_index}))
+            others = {entry.entity_index}
+            features["exact_elsewhere"] = float(bool(exact_owners - others))
+            features["place_inside"] = float(
+                bool(exact_places - others) and features["alias_coverage"] < 1.0
+            )
+            if features["exact_elsewhere"] and features["partial_other"]:
+                # A mention that is exactly one entity's name and only part of this
+                # organization's or place's name ("US" in "US Army Central Command") is not
+                # promoted by context words: they may describe anything in the sentence.
+                features["context"] = 0.0
+                features["context_lead"] = min(0.0, features["context_lead"])
         return query, rows
 
     def _add_conflicts(

@@ -89,6 +89,7 @@ class RuleSet:
     title_keys: frozenset[str]
     particles: frozenset[str]
     descriptors: frozenset[str]
+    prefixes: frozenset[str]
     fingerprint: str
     rules: Mapping[str, Rule] = attrs.field(init=False)
 
@@ -236,5 +237,6 @@ def load_rules() -> RuleSet:
         ),
         particles=frozenset(words.get("particle", set())),
         descriptors=frozenset(words.get("descriptor", set())),
+        prefixes=frozenset(words.get("prefix", set())),
         fingerprint=digest.hexdigest()[:16],
     )

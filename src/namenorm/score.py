@@ -60,6 +60,7 @@ FEATURES = (
     "all_matched",
     "unmatched",
     "first_mismatch",
+    "surname_missing",
     "ends_match",
     "non_latin",
     "script_alias",
@@ -209,6 +210,9 @@ def pair_features(query: Normalization, alias: Normalization) -> dict[str, float
             query_length > 1
             and alias_length > 1
             and (first_query is None or first_query[0] not in (0, alias_length - 1))
+        ),
+        "surname_missing": float(
+            query_length > 1 and alias_length > 2 and alias_length - 1 not in matched
         ),
         "ends_match": float(
             query_length > 2

@@ -87,7 +87,7 @@ def test_a_stronger_rival_never_raises_the_confidence(
 def test_conditional_logit_learns_to_prefer_the_right_candidate() -> None:
     groups = [([[1.0, 0.0], [0.2, 1.0]], 0), ([[0.9, 1.0], [0.1, 0.0]], 0), ([[0.1, 1.0]], None)]
     groups = groups * 5
-    intercept, (similar, noise) = fit_conditional_logit(groups, l2=0.1)
+    _, (similar, noise) = fit_conditional_logit(groups, l2=0.1)
     assert similar > 0
     assert similar > noise
 

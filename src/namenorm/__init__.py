@@ -7,8 +7,8 @@
 >>> match = resolver.resolve("Ghassem Suleimani")
 >>> match.entity.name, match.method, match.confidence > 0.9
 ('Qasem Soleimani', 'phonetic', True)
->>> resolver.resolve("Mustafa Khatami").entity.name
-'Mustafa al-Kadhimi'
+>>> resolver.resolve("Mustafa Khatami").entity.id
+'mustafa-al-kadhimi'
 >>> namenorm.compare("Qasem Soleimani", "Ghassem Suleimani") > 0.9
 True
 

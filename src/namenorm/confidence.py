@@ -27,9 +27,16 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy.typing
+
+    Vector = numpy.typing.NDArray[Any]
+    Matrix = numpy.typing.NDArray[Any]
 
 import attrs
 
@@ -43,11 +50,11 @@ __all__ = [
     "ENTITY_FEATURES",
     "MODEL_FEATURES",
     "ConfidenceModel",
-    "fit_conditional_logit",
     "feature_value",
+    "fit_conditional_logit",
     "fit_logistic",
-    "log_odds",
     "load_model",
+    "log_odds",
     "sigmoid",
 ]
 
@@ -293,7 +300,7 @@ def load_model(path: str | os.PathLike[str] | None = None) -> ConfidenceModel:
     return ConfidenceModel.from_json(document, path=location)
 
 
-def _numpy() -> Any:
+def _numpy() -> ModuleType:
     """numpy, which only fitting needs (the resolver never does)."""
     try:
         import numpy  # noqa: PLC0415
@@ -305,7 +312,11 @@ def _numpy() -> Any:
 
 
 def _newton(
-    gradient_and_hessian: Any, width: int, *, l2: float, iterations: int
+    gradient_and_hessian: Callable[[Vector], tuple[Vector, Matrix]],
+    width: int,
+    *,
+    l2: float,
+    iterations: int,
 ) -> tuple[float, list[float]]:
     """Maximize a concave log-likelihood with an L2 penalty on all but the first parameter."""
     np = _numpy()
@@ -346,7 +357,7 @@ def fit_logistic(
     target = np.asarray(labels, dtype=float)
     sample = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=float)
 
-    def gradient_and_hessian(beta: Any) -> tuple[Any, Any]:
+    def gradient_and_hessian(beta: Vector) -> tuple[Vector, Matrix]:
         probability = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -500, 500)))
         gradient = design.T @ (sample * (target - probability))
         curvature = sample * probability * (1.0 - probability)
@@ -398,7 +409,7 @@ def fit_conditional_logit(
     observed = (design[gold_rows] * gold_weights[:, None]).sum(axis=0)
     count = len(usable)
 
-    def gradient_and_hessian(beta: Any) -> tuple[Any, Any]:
+    def gradient_and_hessian(beta: Vector) -> tuple[Vector, Matrix]:
         logits = np.clip(design @ beta, -500, 500)
         top = np.maximum(np.zeros(count), np.full(count, -np.inf))
         np.maximum.at(top, group_of, logits)

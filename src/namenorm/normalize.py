@@ -205,7 +205,7 @@ def explain_normalization(name: str) -> Normalization:
       case.fold: "'Abd al-Mahdi" -> "'abd al-mahdi"
       marks.apostrophe: "'abd al-mahdi" -> 'abd al-mahdi'
       punct.hyphen: 'abd al-mahdi' -> 'abd al mahdi'
-      phonetic key: 'abd mahdi'; skeleton: 'bd mhd'
+      phonetic key: 'abdmahdi'; skeleton: 'bdmhd'
     """
     return analyze(name)
 

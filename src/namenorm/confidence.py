@@ -66,6 +66,7 @@ ENTITY_FEATURES = (
     "partial_other",
     "conflict",
     "exact_elsewhere",
+    "complete_elsewhere",
     "place_inside",
     "context",
     "context_lead",
@@ -80,7 +81,9 @@ rarely names an organization or a place); whether the mention conflicts with eve
 of the entity (a different given name: a relative or a namesake); whether the mention is, as
 normalized, another candidate's name (then it is rarely a part of this one's), and whether that
 other candidate is a place named inside this one's name ("Iraq" in "Parliament of Iraq",
-"Baghdad" in "US Embassy Baghdad"); its context words found
+"Baghdad" in "US Embassy Baghdad"); whether another candidate matches all of its name while
+this one matches only part of its own (Hezbllah: Hezbollah, not Kataib Hezbollah); its context
+words found
 around the
 mention, and its lead in them over the other candidates; another of its names found there; how
 many entities share the matched key; how many carry the mention's rarest token; whether the
@@ -103,6 +106,7 @@ INTERACTING = (
     "distinctive",
     "partial_other",
     "exact_elsewhere",
+    "complete_elsewhere",
 )
 """Features whose pairwise products the pair model also weighs: name structure matters
 differently for people and organizations, for one word and for several."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -84,6 +84,10 @@ def _method(entry: Entry, features: Mapping[str, float]) -> Method:  # noqa: PLR
     return "fuzzy"
 
 
+_Row = tuple[Entry, dict[str, float], tuple[str, ...]]
+"""A candidate string of a mention: its entry, its features, the context words found."""
+
+
 @attrs.frozen
 class _EntityContext:
     terms: tuple[str, ...]
@@ -92,6 +96,35 @@ class _EntityContext:
 
 def _padded(text: str) -> str:
     return f" {text} "
+
+
+def _owners(rows: Sequence[_Row], test: Callable[[Entry, dict[str, float]], bool]) -> set[int]:
+    return {entry.entity_index for entry, features, _ in rows if test(entry, features)}
+
+
+def _add_rivalry(rows: Sequence[_Row]) -> None:
+    """Features that compare a candidate with the others: is the mention exactly (or
+    completely) another candidate's name, or a place named inside this one's?"""
+    exact = _owners(rows, lambda _, features: bool(features["text_equal"]))
+    places = _owners(
+        rows, lambda entry, features: bool(features["text_equal"]) and entry.entity.kind == "place"
+    )
+    complete = _owners(
+        rows,
+        lambda _, features: bool(features["all_matched"]) and features["alias_coverage"] == 1.0,
+    )
+    for entry, features, _ in rows:
+        partial = features["alias_coverage"] < 1.0
+        own = {entry.entity_index}
+        features["exact_elsewhere"] = float(bool(exact - own))
+        features["complete_elsewhere"] = float(bool(complete - own) and partial)
+        features["place_inside"] = float(bool(places - own) and partial)
+        if features["exact_elsewhere"] and features["partial_other"]:
+            # A mention that is exactly one entity's name and only part of this organization's
+            # or place's name ("US" in "US Army Central Command") is not promoted by context
+            # words: they may describe anything in the sentence.
+            features["context"] = 0.0
+            features["context_lead"] = min(0.0, features["context_lead"])
 
 
 class Resolver:
@@ -175,9 +208,7 @@ class Resolver:
             context = re.sub(re.escape(name.strip()), " ", context, flags=re.IGNORECASE)
         return normalize_text(context)
 
-    def _features(
-        self, name: str, context: str | None
-    ) -> tuple[Normalization, list[tuple[Entry, dict[str, float], tuple[str, ...]]]]:
+    def _features(self, name: str, context: str | None) -> tuple[Normalization, list[_Row]]:
         """Every candidate entry of ``name`` with its features and the context words found."""
         query = analyze(name)
         if not query.text:
@@ -208,29 +239,10 @@ class Resolver:
             rows.append((entry, features, hits))
         self._add_context_lead(rows, entity_context)
         self._add_conflicts(query, rows)
-        exact_owners = {entry.entity_index for entry, features, _ in rows if features["text_equal"]}
-        exact_places = {
-            entry.entity_index
-            for entry, features, _ in rows
-            if features["text_equal"] and entry.entity.kind == "place"
-        }
-        for entry, features, _ in rows:
-            others = {entry.entity_index}
-            features["exact_elsewhere"] = float(bool(exact_owners - others))
-            features["place_inside"] = float(
-                bool(exact_places - others) and features["alias_coverage"] < 1.0
-            )
-            if features["exact_elsewhere"] and features["partial_other"]:
-                # A mention that is exactly one entity's name and only part of this
-                # organization's or place's name ("US" in "US Army Central Command") is not
-                # promoted by context words: they may describe anything in the sentence.
-                features["context"] = 0.0
-                features["context_lead"] = min(0.0, features["context_lead"])
+        _add_rivalry(rows)
         return query, rows
 
-    def _add_conflicts(
-        self, query: Normalization, rows: list[tuple[Entry, dict[str, float], tuple[str, ...]]]
-    ) -> None:
+    def _add_conflicts(self, query: Normalization, rows: list[_Row]) -> None:
         """Flag entities none of whose full names the mention fits without a conflict."""
         verdicts: dict[int, float] = {}
         for entry, features, _ in rows:
@@ -253,7 +265,7 @@ class Resolver:
 
     @staticmethod
     def _add_context_lead(
-        rows: list[tuple[Entry, dict[str, float], tuple[str, ...]]],
+        rows: list[_Row],
         entity_context: Mapping[int, tuple[dict[str, float], tuple[str, ...]]],
     ) -> None:
         """Each entity's lead in context words over its best rival among the candidates."""

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from namenorm.model import Normalization
 
@@ -32,6 +32,11 @@ __all__ = [
 
 MIN_FUZZY_TOKEN = 5
 """Name tokens shorter than this (phonetic key letters) match only exactly."""
+MIN_INDEL_TOKEN = 4
+"""Tokens this long may match with one letter dropped or added, even below MIN_FUZZY_TOKEN."""
+COMPACT_EDITS_PER_LETTERS = 8
+"""Two whole names whose spaceless phonetic keys are one edit apart per this many letters are
+close (Qass-em Sole-imani / Qassem Soleimani)."""
 MIN_SKELETON_TOKEN = 2
 """Two name tokens with the same consonants (at least this many) match as a fuzzy pair."""
 _VOWELS = re.compile("[aiuy]")
@@ -44,6 +49,7 @@ FEATURES = (
     "exact",
     "text_equal",
     "phonetic_equal",
+    "phonetic_close",
     "skeleton_equal",
     "ratio",
     "phonetic_ratio",
@@ -69,6 +75,12 @@ FEATURES = (
 """The names of the pair features, in the order the confidence model weighs them."""
 
 
+def _close(left: str, right: str) -> bool:
+    shortest = min(len(left), len(right))
+    edits = shortest // COMPACT_EDITS_PER_LETTERS
+    return edits > 0 and OSA.distance(left, right, score_cutoff=edits) <= edits
+
+
 def _skeleton(key: str) -> str:
     return _VOWELS.sub("", key)
 
@@ -87,8 +99,13 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
         return "initial" if query_text[:1] == alias_text[:1] else ""
     if query == alias:
         return "key"
-    if not latin:
-        return ""
+    if latin and _close_tokens(query, query_text, alias, alias_text):
+        return "fuzzy"
+    return ""
+
+
+def _close_tokens(query: str, query_text: str, alias: str, alias_text: str) -> bool:
+    """Two different tokens that are still one name: a typo or a spelling apart."""
     skeleton = _skeleton(query)
     if (
         len(skeleton) >= MIN_SKELETON_TOKEN
@@ -97,14 +114,23 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
     ):
         # Same consonants and one vowel apart: Naeem / Naim, whose digraphs fold differently
         # (but not Hossein / Hassan, two names).
-        return "fuzzy"
+        return True
     # Close either as keys or as written: a typo can change the key more than the spelling
     # (Kahmenei / Khamenei). OSA counts a swap of neighbouring letters as one edit.
     for left, right in ((query, alias), (query_text, alias_text)):
         edits = _allowed_edits(min(len(left), len(right)))
         if edits and OSA.distance(left, right, score_cutoff=edits) <= edits:
-            return "fuzzy"
-    return ""
+            return True
+        # A short word may lose or gain one letter (Sate / State) but not change one: Iran and
+        # Iraq are one substitution apart.
+        one_letter_more = abs(len(left) - len(right)) == 1
+        if (
+            one_letter_more
+            and min(len(left), len(right)) >= MIN_INDEL_TOKEN
+            and Indel.distance(left, right, score_cutoff=1) <= 1
+        ):
+            return True
+    return False
 
 
 def _align(query: Normalization, alias: Normalization) -> tuple[list[tuple[int, str] | None], int]:
@@ -189,6 +215,7 @@ def pair_features(query: Normalization, alias: Normalization) -> dict[str, float
         "exact": float(query.original.casefold().strip() == alias.original.casefold().strip()),
         "text_equal": float(bool(query.text) and query.text == alias.text),
         "phonetic_equal": float(bool(query_phonetic) and query_phonetic == alias_phonetic),
+        "phonetic_close": float(_close(query_phonetic, alias_phonetic)),
         "skeleton_equal": float(
             unvowelled and len(query_skeleton) >= 2 and query_skeleton == alias_skeleton
         ),

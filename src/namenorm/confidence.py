@@ -100,6 +100,7 @@ INTERACTING = (
     "person",
     "fuzzy_tokens",
     "unmatched",
+    "extra_known",
     "conflict",
     "context_lead",
     "known_error",

@@ -225,7 +225,7 @@ class Resolver:
                     entry.entity_index, prepared
                 )
             context_features, hits = entity_context[entry.entity_index]
-            features = pair_features(query, entry.analysis)
+            features = pair_features(query, entry.analysis, vocabulary=self.index.token_entities)
             features["known_error"] = float(entry.role == "error")
             features["shared_key"] = min(
                 1.0, (self._key_owners[entry.phonetic_compact] - 1) / SHARED_KEY_SATURATION

@@ -14,7 +14,7 @@ calibrated confidence. Each feature has a name, so a match can say which ones ca
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel
@@ -42,7 +42,7 @@ MIN_SKELETON_TOKEN = 2
 _VOWELS = re.compile("[aiuy]")
 UNMATCHED_SATURATION = 2
 """Mention words left unmatched beyond this many count as this many."""
-LONG_TOKEN = 7
+LONG_TOKEN = 9
 """Tokens this long may differ by two edits; shorter ones by one."""
 
 FEATURES = (
@@ -65,6 +65,7 @@ FEATURES = (
     "fuzzy_tokens",
     "all_matched",
     "unmatched",
+    "extra_known",
     "first_mismatch",
     "surname_missing",
     "ends_match",
@@ -187,11 +188,19 @@ def conflicts(query: Normalization, alias: Normalization) -> bool:
     return matched < len(pairing) and matched < alias_length
 
 
-def pair_features(query: Normalization, alias: Normalization) -> dict[str, float]:
+def pair_features(
+    query: Normalization,
+    alias: Normalization,
+    *,
+    vocabulary: Container[str] = frozenset(),
+) -> dict[str, float]:
     """Return every named feature comparing a mention with one table string.
 
     ``known_error`` is left at 0: whether the string is a known error is the table's knowledge,
-    which the resolver adds.
+    which the resolver adds. ``vocabulary`` holds the phonetic keys of every name token of the
+    table: a mention word left unmatched that names something else (the "US" of "US Supreme
+    Court", the "Syrian" of "Syrian civil war") is evidence of another name, where an unknown
+    one (a father's name) is not.
     """
     query_phonetic = query.phonetic.replace(" ", "")
     alias_phonetic = alias.phonetic.replace(" ", "")
@@ -210,6 +219,11 @@ def pair_features(query: Normalization, alias: Normalization) -> dict[str, float
         matched = [pair[0] for pair in pairing if pair is not None]
         kinds = ["key"] * len(pairing)
     query_length = len(pairing)
+    query_keys = query.phonetic.split() if query.latin else []
+    extra_known = any(
+        pair is None and position < len(query_keys) and query_keys[position] in vocabulary
+        for position, pair in enumerate(pairing)
+    )
     first_query = pairing[0] if pairing else None
     return {
         "exact": float(query.original.casefold().strip() == alias.original.casefold().strip()),
@@ -233,6 +247,7 @@ def pair_features(query: Normalization, alias: Normalization) -> dict[str, float
         "fuzzy_tokens": kinds.count("fuzzy") / query_length if query_length else 0.0,
         "all_matched": float(query_length > 0 and len(matched) == query_length),
         "unmatched": min(UNMATCHED_SATURATION, query_length - len(matched)) / UNMATCHED_SATURATION,
+        "extra_known": float(extra_known),
         "first_mismatch": float(
             query_length > 1
             and alias_length > 1

@@ -21,16 +21,15 @@ entity id, or null for a mention of something not in the table), optional ``cate
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from namenorm.errors import LabeledDataError
 from namenorm.resolve import Resolver
+from namenorm.textfiles import jsonl_records, read_text_file
 
 __all__ = [
     "EvaluationReport",
@@ -247,27 +246,9 @@ def _optional_text(record: Mapping[str, Any], field: str, *, path: str, line: in
 def read_labeled(path: str | os.PathLike[str]) -> list[LabeledMention]:
     """Read a labeled JSONL file; every malformed line raises :class:`LabeledDataError`."""
     location = os.fspath(path)
-    try:
-        data = Path(location).read_bytes()
-    except OSError as error:
-        raise LabeledDataError(f"cannot read the file: {error.strerror}", path=location) from error
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise LabeledDataError(
-            f"not valid UTF-8 at byte {error.start}", path=location, line=line
-        ) from error
+    text = read_text_file(location, error=LabeledDataError)
     mentions = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise LabeledDataError(
-                f"invalid JSON: {error.msg}", path=location, line=number
-            ) from error
+    for record, number in jsonl_records(text, location, error=LabeledDataError):
         if not isinstance(record, dict):
             raise LabeledDataError("expected a JSON object", path=location, line=number)
         mention = _optional_text(record, "mention", path=location, line=number)

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from namenorm.model import Entity, Normalization
 from namenorm.normalize import analyze
 
-__all__ = ["CandidateIndex", "Entry", "analyze"]
+__all__ = ["CandidateIndex", "Entry", "compact"]
 
 Role = Literal["name", "alias", "error"]
 

@@ -35,6 +35,7 @@ from namenorm.errors import TableError
 from namenorm.model import KINDS, AttributeValue, Entity
 from namenorm.normalize import analyze
 from namenorm.resources import cache, data_path, read_text, register_cache
+from namenorm.textfiles import jsonl_records, read_text_file
 
 __all__ = ["BUILTIN_TABLE", "AliasTable", "load_table"]
 
@@ -315,18 +316,6 @@ def entity_from_record(
     )
 
 
-def _decode(data: bytes, path: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise TableError(
-            f"not valid UTF-8 at byte {error.start} ({error.reason}); save the file as UTF-8",
-            path=path,
-            line=line,
-        ) from error
-
-
 def _json_error(error: json.JSONDecodeError, path: str) -> TableError:
     return TableError(
         f"invalid JSON: {error.msg} (column {error.colno})", path=path, line=error.lineno
@@ -334,16 +323,7 @@ def _json_error(error: json.JSONDecodeError, path: str) -> TableError:
 
 
 def _read_jsonl(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int | None]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise TableError(
-                f"invalid JSON: {error.msg} (column {error.colno})", path=path, line=number
-            ) from error
-        yield record, number
+    yield from jsonl_records(text, path, error=TableError)
 
 
 def _read_json(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int | None]]:
@@ -442,9 +422,5 @@ def load_table(path: str | os.PathLike[str] | None = None) -> AliasTable:
             f"unknown table format {suffix!r}; use one of {', '.join(sorted(_READERS))}",
             path=location,
         )
-    try:
-        data = Path(location).read_bytes()
-    except OSError as error:
-        raise TableError(f"cannot read the file: {error.strerror}", path=location) from error
-    text = _decode(data, location)
+    text = read_text_file(location, error=TableError)
     return AliasTable._from_located(reader(text, location), path=location)

@@ -234,6 +234,10 @@ class Resolver:
             person = entry.entity.kind == "person"
             features["person"] = float(person)
             features["partial_other"] = 0.0 if person else 1.0 - features["alias_coverage"]
+            if not person:
+                # Given name and surname are parts of a person's name; the last word of an
+                # organization's name is often a place ("US Embassy Baghdad").
+                features["surname"] = features["given"] = features["surname_missing"] = 0.0
             features.update(base)
             features.update(context_features)
             rows.append((entry, features, hits))

@@ -53,3 +53,10 @@ def test_features_are_named_and_bounded(a: str, b: str) -> None:
     assert tuple(features) == FEATURES
     assert all(0.0 <= value <= 1.0 for value in features.values())
     assert 0.0 <= similarity(features) <= 100.0
+
+
+def test_words_split_by_a_stray_hyphen_match_together() -> None:
+    features = _features("Qass-em Sole-imani", "Qassem Soleimani")
+    assert features["all_matched"] == 1.0
+    assert features["alias_coverage"] == 1.0
+    assert _features("Pesh Merga", "Peshmerga")["all_matched"] == 1.0

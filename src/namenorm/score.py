@@ -14,7 +14,7 @@ calibrated confidence. Each feature has a name, so a match can say which ones ca
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel
@@ -169,7 +169,40 @@ def _align(query: Normalization, alias: Normalization) -> tuple[list[tuple[int, 
                     used.add(position)
                     pairing[index] = (position, kind)
                     break
+    _join_split_words(
+        pairing,
+        list(zip(query_keys, query_texts, strict=True)),
+        list(zip(alias_keys, alias_texts, strict=True)),
+        used,
+        latin=query.latin,
+    )
     return pairing, len(alias_keys)
+
+
+def _join_split_words(
+    pairing: list[tuple[int, str] | None],
+    queries: Sequence[tuple[str, str]],
+    aliases: Sequence[tuple[str, str]],
+    used: set[int],
+    *,
+    latin: bool,
+) -> None:
+    """Let two neighbouring unmatched mention words (key, text) match one alias word together:
+    a name split by a stray hyphen or space (Pesh Merga, Sole-imani)."""
+    for index in range(len(pairing) - 1):
+        if pairing[index] is not None or pairing[index + 1] is not None:
+            continue
+        key = queries[index][0] + queries[index + 1][0]
+        text = queries[index][1] + queries[index + 1][1]
+        for position, (alias_key, alias_text) in enumerate(aliases):
+            if position in used:
+                continue
+            kind = "key" if key == alias_key else ""
+            kind = kind or _token_match(key, text, alias_key, alias_text, latin=latin)
+            if kind and kind != "initial":
+                used.add(position)
+                pairing[index] = pairing[index + 1] = (position, kind)
+                break
 
 
 def conflicts(query: Normalization, alias: Normalization) -> bool:
@@ -184,8 +217,8 @@ def conflicts(query: Normalization, alias: Normalization) -> bool:
     False
     """
     pairing, alias_length = _align(query, alias)
-    matched = sum(1 for pair in pairing if pair is not None)
-    return matched < len(pairing) and matched < alias_length
+    matched = [pair[0] for pair in pairing if pair is not None]
+    return len(matched) < len(pairing) and len(set(matched)) < alias_length
 
 
 def pair_features(
@@ -238,7 +271,7 @@ def pair_features(
         "skeleton_ratio": fuzz.ratio(query_skeleton, alias_skeleton) / 100.0 if unvowelled else 0.0,
         "token_sort": fuzz.token_sort_ratio(query.phonetic, alias.phonetic) / 100.0,
         "query_coverage": len(matched) / query_length if query_length else 0.0,
-        "alias_coverage": len(matched) / alias_length if alias_length else 0.0,
+        "alias_coverage": len(set(matched)) / alias_length if alias_length else 0.0,
         "surname": float(alias_length > 0 and alias_length - 1 in matched),
         "given": float(alias_length > 1 and 0 in matched),
         "in_order": float(len(matched) > 1 and matched == sorted(matched)),

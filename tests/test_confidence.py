@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from namenorm import CalibrationError, ConfidenceModel, load_model
-from namenorm.confidence import MODEL_FEATURES, fit_conditional_logit, fit_logistic, sigmoid
+from namenorm.confidence import (
+    MODEL_FEATURES,
+    feature_value,
+    fit_conditional_logit,
+    fit_logistic,
+    sigmoid,
+)
 
 
 def test_shipped_model_weighs_only_known_features() -> None:
@@ -95,3 +101,17 @@ def test_conditional_logit_learns_to_prefer_the_right_candidate() -> None:
 def test_conditional_logit_needs_candidates() -> None:
     with pytest.raises(CalibrationError):
         fit_conditional_logit([([], None)])
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from([term for term in MODEL_FEATURES if "*" not in term]),
+        st.floats(0.0, 1.0),
+    )
+)
+def test_pair_logit_equals_the_sum_of_weighted_terms(features: dict[str, float]) -> None:
+    model = load_model()
+    plain = model.pair_intercept + sum(
+        weight * feature_value(features, term) for term, weight in model.pair_weights.items()
+    )
+    assert model.pair_logit(features) == pytest.approx(plain, abs=1e-9)

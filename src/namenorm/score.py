@@ -13,6 +13,7 @@ calibrated confidence. Each feature has a name, so a match can say which ones ca
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Container, Mapping, Sequence
 
@@ -32,6 +33,8 @@ __all__ = [
 
 MIN_FUZZY_TOKEN = 5
 """Name tokens shorter than this (phonetic key letters) match only exactly."""
+TOKEN_CACHE_SIZE = 1 << 16
+"""Token pairs whose closeness is remembered: the same names meet again and again."""
 MIN_INDEL_TOKEN = 4
 """Tokens this long may match with one letter dropped or added, even below MIN_FUZZY_TOKEN."""
 COMPACT_EDITS_PER_LETTERS = 8
@@ -82,6 +85,7 @@ def _close(left: str, right: str) -> bool:
     return edits > 0 and OSA.distance(left, right, score_cutoff=edits) <= edits
 
 
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def _skeleton(key: str) -> str:
     return _VOWELS.sub("", key)
 
@@ -105,6 +109,7 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
     return ""
 
 
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def _close_tokens(query: str, query_text: str, alias: str, alias_text: str) -> bool:
     """Two different tokens that are still one name: a typo or a spelling apart."""
     skeleton = _skeleton(query)

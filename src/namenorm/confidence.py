@@ -54,7 +54,6 @@ __all__ = [
     "fit_conditional_logit",
     "fit_logistic",
     "load_model",
-    "log_odds",
     "sigmoid",
 ]
 
@@ -145,16 +144,6 @@ def _log_one_plus_sum_exp(values: Sequence[float]) -> float:
     """log(1 + sum(exp(v))), computed without overflow."""
     top = max(0.0, *values) if values else 0.0
     return top + math.log(math.exp(-top) + sum(math.exp(v - top) for v in values))
-
-
-def log_odds(probability: float) -> float:
-    """The log-odds of a probability, clamped away from 0 and 1.
-
-    >>> round(log_odds(0.5), 6)
-    0.0
-    """
-    clamped = min(1.0 - 1e-12, max(1e-12, probability))
-    return math.log(clamped / (1.0 - clamped))
 
 
 def sigmoid(value: float) -> float:

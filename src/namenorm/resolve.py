@@ -61,7 +61,6 @@ class FeatureRow:
 
 @attrs.frozen
 class _Scored:
-    entity: Entity
     entry: Entry
     logit: float
     features: Mapping[str, float]
@@ -289,7 +288,7 @@ class Resolver:
         query, rows = self._features(name, context)
         best: dict[int, _Scored] = {}
         for entry, features, hits in rows:
-            scored = _Scored(entry.entity, entry, self.model.pair_logit(features), features, hits)
+            scored = _Scored(entry, self.model.pair_logit(features), features, hits)
             current = best.get(entry.entity_index)
             if current is None or (
                 -scored.logit,
@@ -297,7 +296,7 @@ class Resolver:
                 scored.entry.string,
             ) < (-current.logit, _ROLE_ORDER[current.entry.role], current.entry.string):
                 best[entry.entity_index] = scored
-        ranked = sorted(best.values(), key=lambda item: (-item.logit, item.entity.id))
+        ranked = sorted(best.values(), key=lambda item: (-item.logit, item.entry.entity.id))
         return query, ranked
 
     def _match(self, query: Normalization, ranked: Sequence[_Scored], position: int) -> Match:
@@ -314,11 +313,11 @@ class Resolver:
             logit=chosen.logit,
             log_odds=self.model.log_odds(chosen.logit, rival_logits),
             margin=None if runner_up is None else round(chosen.logit - runner_up.logit, 4),
-            runner_up=None if runner_up is None else runner_up.entity.id,
+            runner_up=None if runner_up is None else runner_up.entry.entity.id,
             model=self.model.name,
         )
         return Match(
-            entity=chosen.entity,
+            entity=chosen.entry.entity,
             confidence=self.model.confidence(chosen.logit, rivals=rival_logits),
             method=_method(chosen.entry, chosen.features),
             score=similarity(chosen.features),
@@ -371,8 +370,8 @@ def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:
     """Return the probability that two names are the same (person, place, organization).
 
     The same features and confidence model as :class:`Resolver`, as if ``b`` were the only
-    name of a one-entity table, averaged over both directions so ``compare(a, b) ==
-    compare(b, a)``.
+    name of a one-entity table of unknown kind and no context, averaged over both directions
+    so ``compare(a, b) == compare(b, a)``.
 
     >>> compare("Qasem Soleimani", "Ghassem Suleimani") > 0.9
     True
@@ -386,5 +385,11 @@ def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:
     logits = []
     for query, alias in ((first, second), (second, first)):
         features = pair_features(query, alias)
+        features["conflict"] = float(
+            query.latin
+            and len(query.tokens) > 1
+            and len(alias.tokens) > 1
+            and conflicts(query, alias)
+        )
         logits.append(chosen.pair_logit(features))
     return chosen.confidence(sum(logits) / 2.0, rivals=())

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import subprocess
 import sys
 from importlib import resources
+
+import pytest
 
 import namenorm
 
@@ -23,12 +27,23 @@ def test_package_ships_types_and_data() -> None:
         assert files.joinpath("data", name).is_file(), name
 
 
-def test_public_functions_and_classes_are_documented_with_examples() -> None:
-    for name in namenorm.__all__:
-        value = getattr(namenorm, name)
+def _public_modules() -> list[str]:
+    return [
+        f"namenorm.{info.name}"
+        for info in pkgutil.iter_modules(namenorm.__path__)
+        if not info.name.startswith("_") and info.name != "data"
+    ]
+
+
+@pytest.mark.parametrize("module_name", ["namenorm", *_public_modules()])
+def test_public_functions_and_classes_are_documented_with_examples(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert module.__doc__, module_name
+    for name in getattr(module, "__all__", []):
+        value = getattr(module, name)
         if inspect.isfunction(value) or inspect.isclass(value):
-            assert value.__doc__, name
-            assert ">>>" in value.__doc__, f"{name} has no runnable example"
+            assert value.__doc__, f"{module_name}.{name}"
+            assert ">>>" in value.__doc__, f"{module_name}.{name} has no runnable example"
 
 
 def test_reset_caches_reloads_the_same_data() -> None:

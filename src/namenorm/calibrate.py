@@ -104,6 +104,13 @@ def fit_model(
     Raises :class:`~namenorm.errors.CalibrationError` when the mentions give nothing to learn
     from (no candidate, or best candidates all right or all wrong), or name a gold id the table
     does not have.
+
+    >>> from namenorm import AliasTable, Entity, Resolver
+    >>> table = AliasTable([Entity(id="amiri", name="Hadi al-Amiri", kind="person")])
+    >>> model = fit_model(table, [LabeledMention("Hadi al-Ameri", gold="amiri"),
+    ...                           LabeledMention("Hadi Khamis", gold=None)], table_weight=0.0)
+    >>> Resolver(table, model=model).resolve("Hadi Ameri").entity.id
+    'amiri'
     """
     for labeled in mentions:
         if labeled.gold is not None and labeled.gold not in table:

@@ -49,7 +49,11 @@ ECE_BINS = 10
 
 @attrs.frozen
 class LabeledMention:
-    """One labeled mention: the text, its context, and the right entity id (None = NIL)."""
+    """One labeled mention: the text, its context, and the right entity id (None = NIL).
+
+    >>> LabeledMention("Qassem Suleimani", gold="qasem-soleimani").category
+    'all'
+    """
 
     mention: str
     context: str | None = None
@@ -65,6 +69,9 @@ class Prediction:
     ``entity_id`` is the best candidate (None when there was none), ``confidence`` its
     confidence (or a peer's score scaled to [0, 1]), ``resolved`` whether it reached the
     threshold and so was returned as a match.
+
+    >>> Prediction(LabeledMention("x", gold="a"), "a", 0.9, True).correct
+    True
     """
 
     labeled: LabeledMention
@@ -80,7 +87,12 @@ class Prediction:
 
 @attrs.frozen
 class Metrics:
-    """Figures over a set of predictions; a figure with no mention to count is None."""
+    """Figures over a set of predictions; a figure with no mention to count is None.
+
+    >>> figures = metrics([Prediction(LabeledMention("x", gold=None), None, 0.0, False)])
+    >>> figures.nil, figures.false_match_rate, figures.accuracy
+    (1, 0.0, None)
+    """
 
     count: int
     in_table: int
@@ -100,7 +112,14 @@ class Metrics:
 
 @attrs.frozen
 class EvaluationReport:
-    """The figures overall and per category, with the threshold they were taken at."""
+    """The figures overall and per category, with the threshold they were taken at.
+
+    >>> from namenorm import Resolver
+    >>> result = evaluate(Resolver(), [LabeledMention("Rai Allium", gold="rai-al-youm",
+    ...                                               category="known_error")])
+    >>> sorted(result.to_json()["by_category"]), result.threshold
+    (['known_error'], 0.5)
+    """
 
     overall: Metrics
     by_category: Mapping[str, Metrics]
@@ -172,7 +191,13 @@ def expected_calibration_error(
 
 
 def metrics(predictions: Sequence[Prediction]) -> Metrics:
-    """Compute every figure over ``predictions``."""
+    """Compute every figure over ``predictions``.
+
+    >>> right = Prediction(LabeledMention("x", gold="a"), "a", 0.9, True)
+    >>> wrong = Prediction(LabeledMention("y", gold="b"), "a", 0.6, True)
+    >>> metrics([right, wrong]).accuracy
+    0.5
+    """
     in_table = [p for p in predictions if p.labeled.gold is not None]
     nil = [p for p in predictions if p.labeled.gold is None]
     resolved = [p for p in predictions if p.resolved]
@@ -201,7 +226,12 @@ def metrics(predictions: Sequence[Prediction]) -> Metrics:
 def predict(
     resolver: Resolver, mentions: Iterable[LabeledMention], *, threshold: float | None = None
 ) -> list[Prediction]:
-    """Resolve every labeled mention and record the best candidate and its confidence."""
+    """Resolve every labeled mention and record the best candidate and its confidence.
+
+    >>> from namenorm import Resolver
+    >>> [p.entity_id for p in predict(Resolver(), [LabeledMention("Hadi al-Ameri")])]
+    ['hadi-al-amiri']
+    """
     limit = resolver.threshold if threshold is None else threshold
     predictions = []
     for labeled in mentions:
@@ -244,7 +274,14 @@ def _optional_text(record: Mapping[str, Any], field: str, *, path: str, line: in
 
 
 def read_labeled(path: str | os.PathLike[str]) -> list[LabeledMention]:
-    """Read a labeled JSONL file; every malformed line raises :class:`LabeledDataError`."""
+    """Read a labeled JSONL file; every malformed line raises :class:`LabeledDataError`.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "labeled.jsonl"
+    >>> _ = path.write_text('{"mention": "Sudani", "gold": "mohammed-shia-al-sudani"}\\n')
+    >>> read_labeled(path)[0].gold
+    'mohammed-shia-al-sudani'
+    """
     location = os.fspath(path)
     text = read_text_file(location, error=LabeledDataError)
     mentions = []
@@ -274,7 +311,12 @@ def evaluate(
     *,
     threshold: float | None = None,
 ) -> EvaluationReport:
-    """Resolve labeled mentions (a JSONL path or LabeledMention values) and report the figures."""
+    """Resolve labeled mentions (a JSONL path or LabeledMention values) and report the figures.
+
+    >>> from namenorm import Resolver
+    >>> evaluate(Resolver(), [LabeledMention("Angela Zbrowski")]).overall.false_match_rate
+    0.0
+    """
     mentions = read_labeled(labeled) if isinstance(labeled, str | os.PathLike) else list(labeled)
     limit = resolver.threshold if threshold is None else threshold
     return report(predict(resolver, mentions, threshold=limit), threshold=limit)

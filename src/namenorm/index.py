@@ -39,13 +39,23 @@ COMMON_TOKEN_ENTITIES = 40
 
 
 def compact(key: str) -> str:
-    """A key without its spaces, so that spacing differences (Nasr Allah / Nasrallah) vanish."""
+    """A key without its spaces, so that spacing differences (Nasr Allah / Nasrallah) vanish.
+
+    >>> compact("nasr ala")
+    'nasrala'
+    """
     return key.replace(" ", "")
 
 
 @attrs.frozen
 class Entry:
-    """One string of the table (a name, an alias or a known error), analyzed once."""
+    """One string of the table (a name, an alias or a known error), analyzed once.
+
+    >>> from namenorm import Entity
+    >>> index = CandidateIndex.build([Entity(id="x", name="Rai al-Youm", errors=["Rai Allium"])])
+    >>> [(entry.role, entry.phonetic_compact) for entry in index.entries]
+    [('name', 'riium'), ('error', 'rialium')]
+    """
 
     entity: Entity
     entity_index: int
@@ -68,7 +78,13 @@ def _unique_owners(owners: Mapping[str, set[int]]) -> dict[str, int]:
 
 @attrs.frozen
 class CandidateIndex:
-    """Dictionaries and fuzzy vocabularies over every entry of a table; build with ``build``."""
+    """Dictionaries and fuzzy vocabularies over every entry of a table; build with ``build``.
+
+    >>> from namenorm import Entity
+    >>> index = CandidateIndex.build([Entity(id="x", name="Hadi al-Amiri")])
+    >>> sorted(index.candidates(analyze("Hadi Ameri")))
+    [0]
+    """
 
     entities: tuple[Entity, ...]
     entries: tuple[Entry, ...]

@@ -42,7 +42,17 @@ def read_text(name: str) -> str:
 
 
 def register_cache(function: _Loader) -> _Loader:
-    """Remember a ``functools.cache``-wrapped loader so :func:`reset_caches` can clear it."""
+    """Remember a ``functools.cache``-wrapped loader so :func:`reset_caches` can clear it.
+
+    >>> @register_cache
+    ... @cache
+    ... def answer() -> int:
+    ...     return 42
+    >>> answer(), answer.cache_info().currsize
+    (42, 1)
+    >>> reset_caches(); answer.cache_info().currsize
+    0
+    """
     _CACHES.append(function)
     return function
 

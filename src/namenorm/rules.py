@@ -74,6 +74,13 @@ def _substitution(pattern: re.Pattern[str], replacement: str) -> Rule:
 class RuleSet:
     """Every normalization rule, compiled; build it with :func:`load_rules`.
 
+    >>> rules = load_rules()
+    >>> rules.rules["punct.hyphen"]("al-sudani")
+    'al sudani'
+    >>> "bin" in rules.particles
+    True
+
+
     ``rewrites`` and the key rules are kept in file order; ``rules`` maps every rule id to its
     function, including the fixed stages (``unicode.nfkc``, ``translit.unidecode``,
     ``case.fold``) and the script table (``script.arabic``, ``script.persian`` ...).

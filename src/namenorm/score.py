@@ -239,6 +239,11 @@ def pair_features(
     table: a mention word left unmatched that names something else (the "US" of "US Supreme
     Court", the "Syrian" of "Syrian civil war") is evidence of another name, where an unknown
     one (a father's name) is not.
+
+    >>> from namenorm.normalize import analyze
+    >>> features = pair_features(analyze("SOLEIMANI, Qasem"), analyze("Qasem Soleimani"))
+    >>> features["all_matched"], features["in_order"]
+    (1.0, 0.0)
     """
     query_phonetic = query.phonetic.replace(" ", "")
     alias_phonetic = alias.phonetic.replace(" ", "")

@@ -27,7 +27,13 @@ __all__ = ["jsonl_records", "read_text_file"]
 
 def read_text_file(path: str | os.PathLike[str], *, error: type[NamenormError]) -> str:
     """Return a file's text (UTF-8, a byte-order mark allowed), or raise ``error`` naming the
-    file and, for bad encoding, the line and byte offset."""
+    file and, for bad encoding, the line and byte offset.
+
+    >>> read_text_file("no/such/file.txt", error=NamenormError)
+    Traceback (most recent call last):
+      ...
+    namenorm.errors.NamenormError: no/such/file.txt: cannot read the file: No such file or directory
+    """
     location = os.fspath(path)
     try:
         data = Path(location).read_bytes()

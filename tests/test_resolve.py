@@ -203,3 +203,10 @@ def test_entities_built_directly_work_like_records() -> None:
     match = Resolver(table).resolve("Hadi al-Ameri")
     assert match is not None
     assert match.entity.id == "x"
+
+
+def test_a_mention_called_a_group_does_not_name_a_person(resolver: Resolver) -> None:
+    match = resolver.resolve("Houthi group")
+    assert match is not None
+    assert match.entity.kind != "person"
+    assert all(m.entity.kind != "person" for m in resolver.candidates("Houthi group", limit=10))

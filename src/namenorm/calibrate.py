@@ -118,7 +118,12 @@ def fit_model(
                 f"gold id {labeled.gold!r} of mention {labeled.mention!r} is not in the table",
                 field="gold",
             )
-    probe = Resolver(table)
+    # Features do not depend on weights: a blank model keeps the fit independent of the
+    # shipped one (which may have been fitted for other features).
+    blank = ConfidenceModel(
+        pair_weights={}, pair_intercept=0.0, calibrator_weights={}, calibrator_intercept=0.0
+    )
+    probe = Resolver(table, model=blank)
     # The table's own strings are mentions too: each names its entity. Labeled data rarely
     # repeats a table string as it is, so without them the fit would not learn how strong an
     # exact alias is (or that a bare alias shared by two entities is a tie).

@@ -81,7 +81,8 @@ class Normalization:
     ``text`` is the normalized name; ``tokens`` its name words without particles (al, bin ...);
     ``phonetic`` and ``skeleton`` the keys that fold romanization variants and vowels;
     ``titles`` the leading titles set aside; ``latin`` is False when the name had letters of
-    another script (its vowels are then unreliable, so it matches on the skeleton).
+    another script (its vowels are then unreliable, so it matches on the skeleton);
+    ``descriptors`` the organization-type words left out of the tokens (group, movement ...).
 
     >>> from namenorm import explain_normalization
     >>> print(explain_normalization("Gen. Qāsim al-Sulaymānī"))
@@ -102,6 +103,7 @@ class Normalization:
     phonetic: str
     skeleton: str
     latin: bool
+    descriptors: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         lines = [f"{self.original!r} -> {self.text!r}"]

@@ -156,6 +156,7 @@ def analyze(name: str) -> Normalization:
         steps=tuple(steps),
         titles=titles,
         tokens=tokens,
+        descriptors=tuple(word for word in text.split() if word in rules.descriptors),
         phonetic=" ".join(phonetic),
         skeleton=" ".join(skeleton),
         latin=_is_latin(name),

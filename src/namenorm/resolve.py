@@ -219,6 +219,10 @@ class Resolver:
         rows = []
         for number in sorted(self.index.candidates(query)):
             entry = self.index.entries[number]
+            if query.descriptors and entry.entity.kind == "person":
+                # A mention that calls itself a group, a movement or an organization ("Houthi
+                # group") does not name a person (Abdul-Malik al-Houthi).
+                continue
             if entry.entity_index not in entity_context:
                 entity_context[entry.entity_index] = self._context_features(
                     entry.entity_index, prepared

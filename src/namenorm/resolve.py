@@ -40,6 +40,7 @@ COMENTION_MIN_LENGTH = 5
 """Another name of the entity counts as co-mentioned only if it has this many letters or more."""
 
 _ROLE_ORDER = {"name": 0, "alias": 1, "error": 2}
+_POSSESSIVE = re.compile(r"(?<=\w)['’`]s\b")
 
 
 @attrs.frozen
@@ -205,7 +206,8 @@ class Resolver:
         # The mention itself is not context: remove it before looking for the entity's words.
         if name.strip():
             context = re.sub(re.escape(name.strip()), " ", context, flags=re.IGNORECASE)
-        return normalize_text(context)
+        # Possessives would glue the s to the word: Iran's and Nechirvan's name Iran, Nechirvan.
+        return normalize_text(_POSSESSIVE.sub("", context))
 
     def _features(self, name: str, context: str | None) -> tuple[Normalization, list[_Row]]:
         """Every candidate entry of ``name`` with its features and the context words found."""

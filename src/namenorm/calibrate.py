@@ -59,6 +59,19 @@ def _logit(row: FeatureRow, intercept: float, weights: Mapping[str, float]) -> f
     )
 
 
+def _best_per_entity(
+    rows: Sequence[FeatureRow], weights: tuple[float, Mapping[str, float]] | None
+) -> list[tuple[float, FeatureRow]]:
+    """Each entity's best string (by raw similarity before any weights, then by logit), best
+    entity first, as the resolver ranks them."""
+    best: dict[str, tuple[float, FeatureRow]] = {}
+    for row in rows:
+        score = similarity(row.features) if weights is None else _logit(row, *weights)
+        if row.entity_id not in best or score > best[row.entity_id][0]:
+            best[row.entity_id] = (score, row)
+    return sorted(best.values(), key=lambda item: (-item[0], item[1].entity_id))
+
+
 def _groups(
     examples: Examples, weights: tuple[float, Mapping[str, float]] | None
 ) -> tuple[list[tuple[list[list[float]], int | None]], list[LabeledMention]]:
@@ -67,13 +80,7 @@ def _groups(
     groups = []
     kept = []
     for labeled, rows in examples:
-        best: dict[str, tuple[float, FeatureRow]] = {}
-        for row in rows:
-            score = similarity(row.features) if weights is None else _logit(row, *weights)
-            if row.entity_id not in best or score > best[row.entity_id][0]:
-                best[row.entity_id] = (score, row)
-        chosen = sorted(best.values(), key=lambda item: (-item[0], item[1].entity_id))
-        chosen = chosen[:CANDIDATES_PER_MENTION]
+        chosen = _best_per_entity(rows, weights)[:CANDIDATES_PER_MENTION]
         gold = next((i for i, (_, row) in enumerate(chosen) if row.entity_id == labeled.gold), None)
         if labeled.gold is not None and gold is None:
             # The right entity was not among the candidates: nothing to learn about weights.
@@ -83,13 +90,27 @@ def _groups(
     return groups, kept
 
 
+def _fit_pairs(
+    examples: Examples,
+    weights: tuple[float, Mapping[str, float]] | None,
+    *,
+    l2: float,
+    table_weight: float,
+) -> tuple[float, Mapping[str, float]]:
+    groups, kept = _groups(examples, weights)
+    group_weights = [
+        table_weight if labeled.category == TABLE_CATEGORY else 1.0 for labeled in kept
+    ]
+    intercept, coefficients = fit_conditional_logit(groups, l2=l2, weights=group_weights)
+    return intercept, dict(zip(MODEL_FEATURES, coefficients, strict=True))
+
+
 def fit_model(
     table: AliasTable,
     mentions: Sequence[LabeledMention],
     *,
     l2: float = 1.0,
     table_weight: float = TABLE_WEIGHT,
-    category_weights: Mapping[str, float] | None = None,
     name: str = "fitted",
     metadata: dict[str, Any] | None = None,
 ) -> ConfidenceModel:
@@ -97,9 +118,6 @@ def fit_model(
 
     The pair model also learns from the table's own strings (each a mention of its entity),
     weighted ``table_weight`` each; the calibrator only from the labeled mentions.
-    ``category_weights`` weighs the labeled mentions of a category in the pair model's fit
-    (default 1): a category sampled far more often than it occurs in real text (deliberately
-    ambiguous mentions, say) can be weighed down to its real share.
 
     Raises :class:`~namenorm.errors.CalibrationError` when the mentions give nothing to learn
     from (no candidate, or best candidates all right or all wrong), or name a gold id the table
@@ -132,43 +150,39 @@ def fit_model(
         for entity in table
         for string in dict.fromkeys((*entity.names(), *entity.errors))
     ]
-    examples = [
+    labeled_examples = [
         (labeled, probe.feature_rows(labeled.mention, context=labeled.context))
-        for labeled in [*mentions, *(own if table_weight > 0 else [])]
+        for labeled in mentions
     ]
-    weights: tuple[float, Mapping[str, float]] | None = None
-    for _ in range(ROUNDS):
-        groups, kept = _groups(examples, weights)
-        group_weights = [
-            table_weight
-            if labeled.category == TABLE_CATEGORY
-            else (category_weights or {}).get(labeled.category, 1.0)
-            for labeled in kept
-        ]
-        intercept, coefficients = fit_conditional_logit(groups, l2=l2, weights=group_weights)
-        weights = (intercept, dict(zip(MODEL_FEATURES, coefficients, strict=True)))
-    assert weights is not None
+    examples = labeled_examples + [
+        (labeled, probe.feature_rows(labeled.mention)) for labeled in own if table_weight > 0
+    ]
+    weights = _fit_pairs(examples, None, l2=l2, table_weight=table_weight)
+    for _ in range(ROUNDS - 1):
+        weights = _fit_pairs(examples, weights, l2=l2, table_weight=table_weight)
+    intercept, pair_weights = weights
     uncalibrated = ConfidenceModel(
-        pair_weights=weights[1],
-        pair_intercept=weights[0],
+        pair_weights=pair_weights,
+        pair_intercept=intercept,
         calibrator_weights={"log_odds": 1.0},
         calibrator_intercept=0.0,
         name=name,
     )
-    ranker = Resolver(table, model=uncalibrated, threshold=0.0)
+    # The calibrator sees each mention's best candidate as the resolver would rank it.
     odds: list[list[float]] = []
     outcomes: list[int] = []
-    for labeled in mentions:
-        best = ranker.candidates(labeled.mention, context=labeled.context, limit=1)
-        if best:
-            odds.append([best[0].evidence.log_odds])
-            outcomes.append(int(best[0].entity.id == labeled.gold))
+    for labeled, rows in labeled_examples:
+        ranked = _best_per_entity(rows, weights)
+        if ranked:
+            (top, row), rivals = ranked[0], [logit for logit, _ in ranked[1:]]
+            odds.append([uncalibrated.log_odds(top, rivals)])
+            outcomes.append(int(row.entity_id == labeled.gold))
     if not outcomes or all(outcomes) or not any(outcomes):
         raise CalibrationError("the best candidates are all right or all wrong: cannot calibrate")
     calibrator_intercept, (slope,) = fit_logistic(odds, outcomes, l2=0.01)
     return ConfidenceModel(
-        pair_weights={key: round(value, 6) for key, value in weights[1].items()},
-        pair_intercept=round(weights[0], 6),
+        pair_weights={key: round(value, 6) for key, value in pair_weights.items()},
+        pair_intercept=round(intercept, 6),
         calibrator_weights={"log_odds": round(slope, 6)},
         calibrator_intercept=round(calibrator_intercept, 6),
         name=name,
@@ -180,6 +194,5 @@ def fit_model(
             "rounds": ROUNDS,
             "table_strings": len(own),
             "table_weight": table_weight,
-            "category_weights": dict(category_weights or {}),
         },
     )

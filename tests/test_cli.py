@@ -69,3 +69,28 @@ def test_module_entry_point_and_version() -> None:
         [sys.executable, "-m", "namenorm", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("namenorm ")
+
+
+def test_resolve_uses_the_context_given(tmp_path: Path) -> None:
+    status, text = _run(
+        "resolve",
+        "--format",
+        "jsonl",
+        "--context",
+        "Mohammad Khatami, the former Iranian president, said",
+        "Mohammad Khatami",
+    )
+    assert status == 0
+    assert json.loads(text)["entity"] == "mohammad-khatami"
+
+
+def test_explain_reports_nil_for_unknown_names() -> None:
+    status, text = _run("explain", "Zbigniew Wlodkowski")
+    assert status == 0
+    assert "no candidate in the table" in text or "NIL" in text
+
+
+def test_unreadable_names_file_is_an_error(tmp_path: Path, capsys) -> None:
+    status, _ = _run("resolve", "--file", str(tmp_path / "missing.txt"))
+    assert status == 2
+    assert "cannot read the file" in capsys.readouterr().err

@@ -43,3 +43,37 @@ def test_fingerprint_is_stable_hex() -> None:
 def test_unknown_rule_id() -> None:
     with pytest.raises(RulesError, match="no normalization rule"):
         load_rules().rewrite("nope")
+
+
+_GOOD = {
+    name: read_text(name) for name in ("script.tsv", "rewrite.tsv", "words.tsv", "phonetic.tsv")
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "field", "message"),
+    [
+        (
+            "rewrite.tsv",
+            "bad.rule\tlatin\t([unclosed\tx\twhy",
+            "pattern",
+            "invalid regular expression",
+        ),
+        ("rewrite.tsv", "bad.rule\tsideways\ta\tb\twhy", "stage", "unknown stage"),
+        ("rewrite.tsv", "bad.rule\tlatin\t{no_such_set}\tb\twhy", "pattern", "unknown word set"),
+        ("rewrite.tsv", "too\tfew", None, "expected 5 tab-separated columns"),
+        ("phonetic.tsv", "vowels\tbad.rule\ta\tb\twhy", "key", "unknown key"),
+        ("script.tsv", "script.arabic\tab\tx\twhy", "char", "expected a single character"),
+    ],
+)
+def test_malformed_rule_files_name_file_line_and_field(
+    monkeypatch: pytest.MonkeyPatch, name: str, line: str, field: str | None, message: str
+) -> None:
+    broken = {**_GOOD, name: _GOOD[name] + line + "\n"}
+    monkeypatch.setattr("namenorm.rules.read_text", broken.__getitem__)
+    with pytest.raises(RulesError, match=message) as caught:
+        load_rules.__wrapped__()  # the loader itself, not its cached result
+    assert caught.value.path is not None
+    assert caught.value.path.endswith(name)
+    assert caught.value.line == len(_GOOD[name].splitlines()) + 1
+    assert caught.value.field == field

@@ -64,13 +64,9 @@ def _resolver(table_path: str | None, threshold: float | None) -> Resolver:
 
 
 def _read_names(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
-    except OSError as error:
-        raise NamenormError(f"cannot read the file: {error.strerror}", path=path) from error
-    except UnicodeDecodeError as error:
-        raise NamenormError(f"not valid UTF-8 at byte {error.start}", path=path) from error
+    from namenorm.textfiles import read_text_file  # noqa: PLC0415
+
+    lines = read_text_file(path, error=NamenormError).splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 

@@ -60,3 +60,14 @@ def test_words_split_by_a_stray_hyphen_match_together() -> None:
     assert features["all_matched"] == 1.0
     assert features["alias_coverage"] == 1.0
     assert _features("Pesh Merga", "Peshmerga")["all_matched"] == 1.0
+
+
+def test_close_spellings_match_but_different_names_do_not() -> None:
+    assert _features("Naeem Qassem", "Naim Qassem")["all_matched"] == 1.0
+    assert _features("Muqtada al-Sard", "Muqtada al-Sadr")["all_matched"] == 1.0
+    # One letter apart, but at the start of the name after Abd: two names.
+    assert _features("Abdul-Khaliq al-Houthi", "Abdul-Malik al-Houthi")["all_matched"] == 0.0
+    # Same consonants, but three-letter acronyms.
+    assert _features("OPEC", "UPK")["all_matched"] == 0.0
+    # One substitution in a four-letter word: Iran is not Iraq.
+    assert _features("Iran", "Iraq")["all_matched"] == 0.0

@@ -18,9 +18,11 @@ import re
 from collections.abc import Container, Mapping, Sequence
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA, Indel
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from namenorm.model import Normalization
+from namenorm.resources import register_cache
+from namenorm.rules import load_rules
 
 __all__ = [
     "FEATURES",
@@ -85,6 +87,28 @@ def _close(left: str, right: str) -> bool:
     return edits > 0 and OSA.distance(left, right, score_cutoff=edits) <= edits
 
 
+def _without_common_prefix(left: str, right: str) -> tuple[str, str]:
+    """Drop a name prefix both tokens start with (abd, abu), so that Abd al-Khaliq and Abd
+    al-Malik are compared on Khaliq and Malik."""
+    for prefix in _prefix_keys():
+        if left.startswith(prefix) and right.startswith(prefix):
+            return left[len(prefix) :], right[len(prefix) :]
+    return left, right
+
+
+@register_cache
+@functools.cache
+def _prefix_keys() -> tuple[str, ...]:
+    rules = load_rules()
+    keys = set(rules.prefixes)
+    for prefix in rules.prefixes:
+        key = prefix
+        for _, rule in rules.phonetic:
+            key = rule(key)
+        keys.add(key)
+    return tuple(sorted(keys, key=len, reverse=True))
+
+
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def _skeleton(key: str) -> str:
     return _VOWELS.sub("", key)
@@ -109,34 +133,44 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
     return ""
 
 
+@register_cache
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
 def _close_tokens(query: str, query_text: str, alias: str, alias_text: str) -> bool:
     """Two different tokens that are still one name: a typo or a spelling apart."""
     skeleton = _skeleton(query)
     if (
         len(skeleton) >= MIN_SKELETON_TOKEN
+        and min(len(query_text), len(alias_text)) >= MIN_INDEL_TOKEN
         and skeleton == _skeleton(alias)
         and OSA.distance(query, alias, score_cutoff=1) <= 1
     ):
         # Same consonants and one vowel apart: Naeem / Naim, whose digraphs fold differently
-        # (but not Hossein / Hassan, two names).
+        # (but not Hossein / Hassan, two names, nor three-letter acronyms: OPEC / UPK).
         return True
     # Close either as keys or as written: a typo can change the key more than the spelling
     # (Kahmenei / Khamenei). OSA counts a swap of neighbouring letters as one edit.
-    for left, right in ((query, alias), (query_text, alias_text)):
-        edits = _allowed_edits(min(len(left), len(right)))
-        if edits and OSA.distance(left, right, score_cutoff=edits) <= edits:
-            return True
-        # A short word may lose or gain one letter (Sate / State) but not change one: Iran and
-        # Iraq are one substitution apart.
-        one_letter_more = abs(len(left) - len(right)) == 1
-        if (
-            one_letter_more
-            and min(len(left), len(right)) >= MIN_INDEL_TOKEN
-            and Indel.distance(left, right, score_cutoff=1) <= 1
-        ):
-            return True
-    return False
+    return any(
+        _close_words(*_without_common_prefix(left, right))
+        for left, right in ((query, alias), (query_text, alias_text))
+    )
+
+
+def _close_words(left: str, right: str) -> bool:
+    if left[:1] != right[:1]:
+        # Typos rarely touch the first letter, and names that differ there are usually two
+        # names: Khaliq / Malik, Bassam / Hassan.
+        return False
+    shortest = min(len(left), len(right))
+    edits = _allowed_edits(shortest)
+    if edits and OSA.distance(left, right, score_cutoff=edits) <= edits:
+        return True
+    if shortest < MIN_INDEL_TOKEN:
+        return False
+    # A short word may lose or gain a letter (Sate / State) or swap two (Sard / Sadr), but not
+    # change one: Iran and Iraq are one substitution apart.
+    if abs(len(left) - len(right)) == 1:
+        return Indel.distance(left, right, score_cutoff=1) <= 1
+    return OSA.distance(left, right, score_cutoff=1) == 1 and Levenshtein.distance(left, right) == 2
 
 
 def _align(query: Normalization, alias: Normalization) -> tuple[list[tuple[int, str] | None], int]:

@@ -242,7 +242,8 @@ class Resolver:
             if not person:
                 # Given name and surname are parts of a person's name; the last word of an
                 # organization's name is often a place ("US Embassy Baghdad").
-                features["surname"] = features["given"] = features["surname_missing"] = 0.0
+                for role in ("surname", "given", "surname_missing", "first_mismatch", "ends_match"):
+                    features[role] = 0.0
             features.update(base)
             features.update(context_features)
             rows.append((entry, features, hits))

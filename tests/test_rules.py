@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +78,9 @@ def test_malformed_rule_files_name_file_line_and_field(
     assert caught.value.path.endswith(name)
     assert caught.value.line == len(_GOOD[name].splitlines()) + 1
     assert caught.value.field == field
+
+
+def test_every_rule_is_explained_in_the_docs() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    missing = [rule for rule in load_rules().rules if f"`{rule}`" not in page]
+    assert not missing, f"docs/rules.md does not explain {missing}"

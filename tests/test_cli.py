@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from namenorm.cli import main
 
 from .conftest import ROOT
@@ -94,3 +96,18 @@ def test_unreadable_names_file_is_an_error(tmp_path: Path, capsys) -> None:
     status, _ = _run("resolve", "--file", str(tmp_path / "missing.txt"))
     assert status == 2
     assert "cannot read the file" in capsys.readouterr().err
+
+
+def test_threshold_out_of_range_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        _run("resolve", "--threshold", "1.5", "Ali")
+    assert caught.value.code == 2
+    assert "from 0 to 1" in capsys.readouterr().err
+
+
+def test_indented_comments_in_a_names_file_are_skipped(tmp_path: Path) -> None:
+    names = tmp_path / "names.txt"
+    names.write_text("   # not a name\nRai Allium\n", encoding="utf-8")
+    status, text = _run("resolve", "--file", str(names), "--format", "jsonl")
+    assert status == 0
+    assert [json.loads(line)["mention"] for line in text.splitlines()] == ["Rai Allium"]

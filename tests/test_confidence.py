@@ -115,3 +115,24 @@ def test_pair_logit_equals_the_sum_of_weighted_terms(features: dict[str, float])
         weight * feature_value(features, term) for term, weight in model.pair_weights.items()
     )
     assert model.pair_logit(features) == pytest.approx(plain, abs=1e-9)
+
+
+def test_non_finite_weights_are_rejected(tmp_path: Path) -> None:
+    document = load_model().to_json()
+    document["pair"]["intercept"] = float("nan")
+    path = tmp_path / "nan.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(CalibrationError, match="finite"):
+        load_model(path)
+
+
+def test_the_shared_model_cannot_be_changed() -> None:
+    model = load_model()
+    with pytest.raises(TypeError):
+        model.pair_weights["exact"] = 1000.0  # type: ignore[index]
+    assert hash(model) == hash(load_model())
+
+
+def test_a_gold_position_outside_its_group_is_rejected() -> None:
+    with pytest.raises(CalibrationError, match="outside"):
+        fit_conditional_logit([([[1.0]], 1), ([[0.0]], None)])

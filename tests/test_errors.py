@@ -20,4 +20,8 @@ def test_message_names_file_line_and_field() -> None:
 
 def test_message_without_location() -> None:
     assert str(NamenormError("plain")) == "plain"
-    assert str(TableError("x", line=2)) == "record 2: x"
+    assert str(TableError("x", record=2)) == "record 2: x"
+    assert (
+        str(TableError("x", path="t.toml", record=2, field="kind"))
+        == "t.toml: record 2: field 'kind': x"
+    )

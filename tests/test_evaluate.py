@@ -105,3 +105,16 @@ def test_bad_labeled_lines_name_file_line_and_field(
     with pytest.raises(LabeledDataError, match=message) as caught:
         read_labeled(path)
     assert (caught.value.line, caught.value.field) == (2, field)
+
+
+def test_an_empty_gold_id_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "labeled.jsonl"
+    path.write_text('{"mention": "X", "gold": ""}\n', encoding="utf-8")
+    with pytest.raises(LabeledDataError, match="empty gold") as caught:
+        read_labeled(path)
+    assert caught.value.field == "gold"
+
+
+def test_holdout_split_takes_any_text() -> None:
+    fit, test = holdout_split([LabeledMention("\ud800")])
+    assert len(fit) + len(test) == 1

@@ -101,3 +101,15 @@ def test_keys_never_raise_and_skeleton_has_no_vowels(text: str) -> None:
     skeleton = skeleton_key(text)
     assert not set(skeleton) & set("aiuy")
     assert isinstance(phonetic_key(text), str)
+
+
+def test_marks_and_full_width_letters_are_still_latin() -> None:
+    assert analyze("ʿBagdad").latin
+    assert analyze("Ｈｅｚｂｌｌａｈ").latin
+    assert analyze("ʿBagdad").phonetic == analyze("Bagdad").phonetic
+
+
+def test_short_latin_words_keep_their_letters_in_the_key() -> None:
+    assert phonetic_key("KH") == "kh"
+    assert phonetic_key("KGK") != phonetic_key("K")
+    assert phonetic_key("Abu Mahdi") == "abumahdi"

@@ -210,3 +210,16 @@ def test_a_mention_called_a_group_does_not_name_a_person(resolver: Resolver) -> 
     assert match is not None
     assert match.entity.kind != "person"
     assert all(m.entity.kind != "person" for m in resolver.candidates("Houthi group", limit=10))
+
+
+def test_initials_and_letters_alone_are_nil(resolver: Resolver) -> None:
+    for letter in ("K", "A", "I", "H"):
+        assert resolver.resolve(letter) is None
+    assert compare("KGK", "K") < 0.5
+
+
+def test_a_resolver_cannot_be_changed_after_it_is_made(resolver: Resolver) -> None:
+    with pytest.raises(AttributeError):
+        resolver.threshold = 7.0  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        resolver.table = load_table()  # type: ignore[misc]

@@ -84,3 +84,13 @@ def test_every_rule_is_explained_in_the_docs() -> None:
     page = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     missing = [rule for rule in load_rules().rules if f"`{rule}`" not in page]
     assert not missing, f"docs/rules.md does not explain {missing}"
+
+
+def test_a_replacement_naming_a_missing_group_fails_at_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = {**_GOOD, "rewrite.tsv": _GOOD["rewrite.tsv"] + "bad.rule\tlatin\ta(b)\t\\2\twhy\n"}
+    monkeypatch.setattr("namenorm.rules.read_text", broken.__getitem__)
+    with pytest.raises(RulesError, match="group 2 does not exist") as caught:
+        load_rules.__wrapped__()
+    assert caught.value.field == "replacement"

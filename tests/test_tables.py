@@ -63,15 +63,18 @@ def test_bad_records_raise_typed_errors_naming_the_field(
     with pytest.raises(TableError, match=message) as caught:
         AliasTable.from_records([{"id": "ok", "name": "Fine"}, record], source="mine.json")
     assert caught.value.field == field
-    assert caught.value.line == 2
+    assert caught.value.record == 2
+    assert caught.value.line is None
     assert caught.value.path == "mine.json"
     assert isinstance(caught.value, ValueError)
 
 
 def test_duplicate_ids_are_rejected_with_both_places() -> None:
-    with pytest.raises(TableError, match="duplicate entity id 'a' \\(first at 1\\)") as caught:
+    with pytest.raises(
+        TableError, match="duplicate entity id 'a' \\(first at record 1\\)"
+    ) as caught:
         AliasTable.from_records([{"id": "a", "name": "A"}, {"id": "a", "name": "B"}])
-    assert caught.value.line == 2
+    assert caught.value.record == 2
 
 
 def test_constructor_rejects_duplicate_entities() -> None:
@@ -214,3 +217,32 @@ def test_record_order_never_changes_the_table(records: list[dict[str, object]]) 
     assert AliasTable.from_records(records) == AliasTable.from_records(
         sorted(records, key=lambda record: str(record["id"]))
     )
+
+
+def test_json_record_lines_survive_an_entities_key_elsewhere(tmp_path: Path) -> None:
+    text = (
+        '{"meta": {"entities": "x", "tags": []},\n "entities": [\n'
+        '  {"id": "a", "name": "A"},\n  {"id": "b"}]}'
+    )
+    with pytest.raises(TableError) as caught:
+        load_table(_write(tmp_path, "t.json", text))
+    assert (caught.value.line, caught.value.field) == (4, "name")
+
+
+def test_toml_errors_name_the_record(tmp_path: Path) -> None:
+    text = '[[entity]]\nid = "a"\nname = "A"\n\n[[entity]]\nid = "b"\nname = "B"\nkind = "x"\n'
+    with pytest.raises(TableError) as caught:
+        load_table(_write(tmp_path, "t.toml", text))
+    assert (caught.value.line, caught.value.record, caught.value.field) == (None, 2, "kind")
+    assert "record 2" in str(caught.value)
+
+
+def test_an_oversized_csv_cell_is_a_table_error(tmp_path: Path) -> None:
+    with pytest.raises(TableError, match="unreadable CSV"):
+        load_table(_write(tmp_path, "t.csv", "id,name\na," + "x" * 200_000 + "\n"))
+
+
+def test_jsonl_strings_may_hold_unicode_line_separators(tmp_path: Path) -> None:
+    record = {"id": "a", "name": "A", "context": ["first\u2028second"]}
+    path = _write(tmp_path, "t.jsonl", json.dumps(record, ensure_ascii=False) + "\n")
+    assert load_table(path)["a"].context == ("first\u2028second",)

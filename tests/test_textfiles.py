@@ -37,3 +37,11 @@ def test_jsonl_skips_blank_lines_and_names_bad_ones() -> None:
     with pytest.raises(TableError, match="invalid JSON") as caught:
         list(jsonl_records('{"a": 1}\n{oops\n', "x.jsonl", error=TableError))
     assert (caught.value.path, caught.value.line) == ("x.jsonl", 2)
+
+
+def test_bad_encoding_after_a_byte_order_mark_counts_the_mark(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes(b"\xef\xbb\xbfab\n\xff")
+    with pytest.raises(TableError, match="at byte 6") as caught:
+        read_text_file(path, error=TableError)
+    assert caught.value.line == 2

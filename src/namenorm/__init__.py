@@ -12,8 +12,7 @@
 >>> namenorm.compare("Qasem Soleimani", "Ghassem Suleimani") > 0.9
 True
 
-The package never imports hypothesis; ``namenorm.strategies`` does, for users who
-property-test their tables.
+The package never imports hypothesis.
 """
 
 from __future__ import annotations

@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("--file", help="read names from this file, one a line (# comments)")
     resolve.add_argument("--context", help="text around the names, for every name given")
     resolve.add_argument("--table", help="alias table file instead of the built-in table")
-    resolve.add_argument("--threshold", type=float, help="confidence below which a name is NIL")
+    resolve.add_argument(
+        "--threshold", type=_probability, help="confidence below which a name is NIL (0 to 1)"
+    )
     resolve.add_argument("--format", choices=("table", "jsonl"), default="table")
 
     explain = commands.add_parser("explain", help="show normalization steps and the evidence")
@@ -52,6 +54,18 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--context", help="text around the names")
     explain.add_argument("--table", help="alias table file instead of the built-in table")
     return parser
+
+
+def _probability(text: str) -> float:
+    import argparse  # noqa: PLC0415
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
+    return value
 
 
 def _resolver(table_path: str | None, threshold: float | None) -> Resolver:
@@ -67,7 +81,8 @@ def _read_names(path: str) -> list[str]:
     from namenorm.textfiles import read_text_file  # noqa: PLC0415
 
     lines = read_text_file(path, error=NamenormError).splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    names = (line.strip() for line in lines)
+    return [name for name in names if name and not name.startswith("#")]
 
 
 def _resolve(arguments: argparse.Namespace, out: TextIO) -> int:

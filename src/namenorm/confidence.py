@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -158,6 +159,11 @@ def sigmoid(value: float) -> float:
     return exponential / (1.0 + exponential)
 
 
+def _read_only(values: Mapping[str, Any]) -> Mapping[str, Any]:
+    # The model is shared (load_model caches it): its weights must not change under it.
+    return types.MappingProxyType(dict(values))
+
+
 @attrs.frozen
 class ConfidenceModel:
     """The fitted weights of the pair model and the calibrator, with where they came from.
@@ -170,12 +176,12 @@ class ConfidenceModel:
     True
     """
 
-    pair_weights: Mapping[str, float]
+    pair_weights: Mapping[str, float] = attrs.field(converter=_read_only, hash=False)
     pair_intercept: float
-    calibrator_weights: Mapping[str, float]
+    calibrator_weights: Mapping[str, float] = attrs.field(converter=_read_only, hash=False)
     calibrator_intercept: float
     name: str = "unnamed"
-    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+    metadata: Mapping[str, Any] = attrs.field(factory=dict, converter=_read_only, hash=False)
 
     _terms: tuple[tuple[float, tuple[str, ...]], ...] = attrs.field(
         init=False, repr=False, eq=False
@@ -245,6 +251,10 @@ class ConfidenceModel:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise CalibrationError(f"malformed confidence model: {error!r}", path=path) from error
+        numbers = [model.pair_intercept, model.calibrator_intercept]
+        numbers += [*pair_weights.values(), *calibrator_weights.values()]
+        if not all(math.isfinite(number) for number in numbers):
+            raise CalibrationError("weights must be finite numbers", path=path, field="pair")
         unknown = set(pair_weights) - set(MODEL_FEATURES)
         if unknown:
             raise CalibrationError(
@@ -388,6 +398,9 @@ def fit_conditional_logit(
     ]
     if not usable:
         raise CalibrationError("no mention has a candidate to learn from")
+    for rows, gold, _ in usable:
+        if gold is not None and not 0 <= gold < len(rows):
+            raise CalibrationError(f"gold position {gold} outside a group of {len(rows)} rows")
     np = _numpy()
     design = np.vstack(
         [np.hstack([np.ones((len(rows), 1)), np.asarray(rows, float)]) for rows, _, _ in usable]

@@ -24,8 +24,9 @@ __all__ = [
 class NamenormError(Exception):
     """Root of every error namenorm raises on purpose.
 
-    ``path``, ``line`` and ``field`` locate the problem when it comes from a file or a record;
-    each is ``None`` when it does not apply.
+    ``path``, ``line``, ``field`` and ``record`` (the 1-based position of a record, for input
+    without lines: records given in Python, TOML tables) locate the problem; each is ``None``
+    when it does not apply.
 
     >>> error = NamenormError("no names given")
     >>> str(error), error.path
@@ -39,20 +40,21 @@ class NamenormError(Exception):
         path: str | None = None,
         line: int | None = None,
         field: str | None = None,
+        record: int | None = None,
     ) -> None:
         self.message = message
         self.path = path
         self.line = line
         self.field = field
+        self.record = record
         super().__init__(self._render())
 
     def _render(self) -> str:
-        where = ""
+        parts = []
         if self.path is not None:
-            where = self.path if self.line is None else f"{self.path}:{self.line}"
-        elif self.line is not None:
-            where = f"record {self.line}"
-        parts = [where] if where else []
+            parts.append(self.path if self.line is None else f"{self.path}:{self.line}")
+        if self.record is not None and self.line is None:
+            parts.append(f"record {self.record}")
         if self.field is not None:
             parts.append(f"field {self.field!r}")
         parts.append(self.message)

@@ -293,11 +293,19 @@ def read_labeled(path: str | os.PathLike[str]) -> list[LabeledMention]:
             raise LabeledDataError(
                 "missing required field", path=location, line=number, field="mention"
             )
+        gold = _optional_text(record, "gold", path=location, line=number)
+        if gold is not None and not gold.strip():
+            raise LabeledDataError(
+                "an empty gold id; use null for a mention of something not in the table",
+                path=location,
+                line=number,
+                field="gold",
+            )
         mentions.append(
             LabeledMention(
                 mention=mention,
                 context=_optional_text(record, "context", path=location, line=number),
-                gold=_optional_text(record, "gold", path=location, line=number),
+                gold=gold,
                 category=_optional_text(record, "category", path=location, line=number) or "all",
                 source=_optional_text(record, "source", path=location, line=number) or "",
             )
@@ -337,7 +345,8 @@ def holdout_split(
     fit: list[LabeledMention] = []
     test: list[LabeledMention] = []
     for labeled in mentions:
-        digest = hashlib.sha256(f"{salt}:{labeled.mention.casefold()}".encode()).digest()
+        key = f"{salt}:{labeled.mention.casefold()}".encode(errors="surrogatepass")
+        digest = hashlib.sha256(key).digest()
         share = int.from_bytes(digest[:8], "big") / 2**64
         (test if share < test_share else fit).append(labeled)
     return fit, test

@@ -54,7 +54,7 @@ class Entry:
     >>> from namenorm import Entity
     >>> index = CandidateIndex.build([Entity(id="x", name="Rai al-Youm", errors=["Rai Allium"])])
     >>> [(entry.role, entry.phonetic_compact) for entry in index.entries]
-    [('name', 'riium'), ('error', 'rialium')]
+    [('name', 'raiium'), ('error', 'raialium')]
     """
 
     entity: Entity

@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 TITLES_RULE = "titles.leading"
+MAX_UNFOLDED_WORD = 3
+"""Words this short keep their letters in the phonetic key."""
 MIN_PHONETIC_TITLE = 5
 """Titles of this many letters or more are also recognized by their phonetic key."""
 _CACHE_SIZE = 1 << 16
@@ -90,8 +92,10 @@ def _name_words(text: str, rules: RuleSet) -> list[list[str]]:
 
 
 def _is_latin(text: str) -> bool:
-    for char in text:
-        if char.isalpha() and not char.isascii():
+    """Whether every letter is Latin, after NFKC (full-width letters are Latin) and ignoring
+    modifier letters (the ʿ and ʾ of ʿayn and hamza are marks, not another script)."""
+    for char in unicodedata.normalize("NFKC", text):
+        if char.isalpha() and not char.isascii() and unicodedata.category(char) != "Lm":
             name = unicodedata.name(char, "")
             if not name.startswith("LATIN"):
                 return False
@@ -102,6 +106,14 @@ def _key_token(token: str, rules: Iterable[tuple[str, Callable[[str], str]]]) ->
     for _, rule in rules:
         token = rule(token)
     return token
+
+
+def _phonetic_word(word: str, rules: RuleSet, *, latin: bool) -> str:
+    # Folding a short Latin word would merge acronyms into one letter (KH and H, KGK and K), so
+    # it is compared as written. Prefixes and words from another script are always folded.
+    if latin and len(word) <= MAX_UNFOLDED_WORD and word not in rules.prefixes:
+        return word
+    return _key_token(word, rules.phonetic)
 
 
 def _stages(rules: RuleSet) -> list[str]:
@@ -144,8 +156,9 @@ def analyze(name: str) -> Normalization:
     tokens = tuple("".join(group) for group in groups)
     # Keys are made word by word and then joined, so no digraph forms across the join
     # (abd + khaliq must not read "dh").
+    latin = _is_latin(name)
     phonetic = tuple(
-        "".join(_key_token(word, rules.phonetic) for word in group) for group in groups
+        "".join(_phonetic_word(word, rules, latin=latin) for word in group) for group in groups
     )
     skeleton = tuple(
         key for key in (_key_token(token, rules.skeleton) for token in phonetic) if key
@@ -159,7 +172,7 @@ def analyze(name: str) -> Normalization:
         descriptors=tuple(word for word in text.split() if word in rules.descriptors),
         phonetic=" ".join(phonetic),
         skeleton=" ".join(skeleton),
-        latin=_is_latin(name),
+        latin=latin,
     )
 
 

@@ -132,7 +132,8 @@ class Resolver:
 
     ``table`` defaults to the built-in table; ``model`` to the shipped confidence model (or a
     path to a JSON model written by ``ConfidenceModel.save``); ``threshold`` is the confidence
-    below which :meth:`resolve` answers None. A resolver is immutable and safe to share.
+    below which :meth:`resolve` answers None. A resolver is immutable (its attributes are
+    read-only) and safe to share between threads.
 
     >>> resolver = Resolver(threshold=0.9)
     >>> resolver.threshold
@@ -148,10 +149,10 @@ class Resolver:
     ) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
-        self.table = load_table() if table is None else table
-        self.threshold = threshold
-        self.model = model if isinstance(model, ConfidenceModel) else load_model(model)
-        self.index = CandidateIndex.build(self.table.entities)
+        self._table = load_table() if table is None else table
+        self._threshold = threshold
+        self._model = model if isinstance(model, ConfidenceModel) else load_model(model)
+        self._index = CandidateIndex.build(self._table.entities)
         owners: dict[str, set[int]] = {}
         for entry in self.index.entries:
             owners.setdefault(entry.phonetic_compact, set()).add(entry.entity_index)
@@ -162,6 +163,26 @@ class Resolver:
             if entry.role != "error" and entry.analysis.latin and len(entry.analysis.tokens) > 1:
                 full_names.setdefault(entry.entity_index, []).append(entry.analysis)
         self._full_names = full_names
+
+    @property
+    def table(self) -> AliasTable:
+        """The alias table this resolver links to."""
+        return self._table
+
+    @property
+    def threshold(self) -> float:
+        """The confidence below which :meth:`resolve` answers None."""
+        return self._threshold
+
+    @property
+    def model(self) -> ConfidenceModel:
+        """The confidence model."""
+        return self._model
+
+    @property
+    def index(self) -> CandidateIndex:
+        """The candidate index built over the table."""
+        return self._index
 
     def _entity_context(self, entity: Entity) -> _EntityContext:
         terms = tuple(dict.fromkeys(t for t in (normalize_text(w) for w in entity.context) if t))

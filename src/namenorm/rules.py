@@ -37,6 +37,7 @@ __all__ = ["RuleSet", "load_rules"]
 Rule = Callable[[str], str]
 
 _SET_REFERENCE = re.compile(r"\{([a-z_]+)\}")
+_GROUP_REFERENCE = re.compile(r"\\(\d+)|\\g<(\d+)>")
 
 
 def _rows(name: str, columns: int) -> Iterator[tuple[int, list[str]]]:
@@ -61,6 +62,21 @@ def _compile(pattern: str, *, name: str, line: int) -> re.Pattern[str]:
         raise RulesError(
             f"invalid regular expression: {error}", path=data_path(name), line=line, field="pattern"
         ) from error
+
+
+def _check_replacement(pattern: re.Pattern[str], replacement: str, *, name: str, line: int) -> None:
+    """Fail at load, not on the first name, when a replacement refers to a missing group."""
+    references = [
+        int(match.group(1) or match.group(2)) for match in _GROUP_REFERENCE.finditer(replacement)
+    ]
+    missing = [number for number in references if number > pattern.groups]
+    if missing:
+        raise RulesError(
+            f"invalid replacement: group {missing[0]} does not exist in the pattern",
+            path=data_path(name),
+            line=line,
+            field="replacement",
+        )
 
 
 def _substitution(pattern: re.Pattern[str], replacement: str) -> Rule:
@@ -209,12 +225,15 @@ def load_rules() -> RuleSet:
             )
         expanded = _expand(pattern, words, name="rewrite.tsv", line=line)
         compiled = _compile(expanded, name="rewrite.tsv", line=line)
+        _check_replacement(compiled, replacement, name="rewrite.tsv", line=line)
         stages[stage].append((rule_id, _substitution(compiled, replacement)))
 
     phonetic: list[tuple[str, Rule]] = []
     skeleton: list[tuple[str, Rule]] = []
     for line, (key, rule_id, pattern, replacement, _why) in _rows("phonetic.tsv", 5):
-        rule = _substitution(_compile(pattern, name="phonetic.tsv", line=line), replacement)
+        compiled = _compile(pattern, name="phonetic.tsv", line=line)
+        _check_replacement(compiled, replacement, name="phonetic.tsv", line=line)
+        rule = _substitution(compiled, replacement)
         if key == "phonetic":
             phonetic.append((rule_id, rule))
         elif key == "skeleton":

@@ -215,6 +215,9 @@ def _align(query: Normalization, alias: Normalization) -> tuple[list[tuple[int, 
         used,
         latin=query.latin,
     )
+    if all(pair is None or pair[1] == "initial" for pair in pairing):
+        # Initials alone say nothing: "K" is not the PKK's KGK.
+        pairing = [None] * len(pairing)
     return pairing, len(alias_keys)
 
 

@@ -47,6 +47,10 @@ CSV_LIST_SEPARATOR = "|"
 _KNOWN_FIELDS = frozenset({"id", "name", "kind", "attributes", *LIST_FIELDS})
 
 
+_Where = dict[str, Any]
+"""Where a record came from, as keyword arguments of TableError: path, line, record."""
+
+
 def _sorted_entities(entities: Iterable[Entity]) -> tuple[Entity, ...]:
     ordered = tuple(sorted(entities, key=lambda entity: entity.id))
     for previous, current in itertools.pairwise(ordered):
@@ -95,18 +99,19 @@ class AliasTable:
         cls, located: Iterable[tuple[Mapping[str, Any], int | None]], *, path: str | None = None
     ) -> AliasTable:
         entities: list[Entity] = []
-        seen: dict[str, int] = {}
+        seen: dict[str, str] = {}
         for number, (record, line) in enumerate(located, start=1):
-            where = line if line is not None else number
-            entity = entity_from_record(record, path=path, line=where)
+            entity = entity_from_record(record, path=path, line=line, position=number)
             if entity.id in seen:
+                first = seen[entity.id]
                 raise TableError(
-                    f"duplicate entity id {entity.id!r} (first at {seen[entity.id]})",
+                    f"duplicate entity id {entity.id!r} (first at {first})",
                     path=path,
-                    line=where,
+                    line=line,
+                    record=None if line is not None else number,
                     field="id",
                 )
-            seen[entity.id] = where
+            seen[entity.id] = f"line {line}" if line is not None else f"record {number}"
             entities.append(entity)
         return cls(entities)
 
@@ -210,93 +215,90 @@ def record_from_entity(entity: Entity) -> dict[str, Any]:
     return record
 
 
-def _text(value: object, *, path: str | None, line: int, field: str, required: bool) -> str:
+def _text(value: object, *, where: _Where, field: str, required: bool) -> str:
     if value is None or value == "":
         if required:
-            raise TableError("missing required field", path=path, line=line, field=field)
+            raise TableError("missing required field", **where, field=field)
         return ""
     if not isinstance(value, str):
-        raise TableError(
-            f"expected a string, got {type(value).__name__}", path=path, line=line, field=field
-        )
+        raise TableError(f"expected a string, got {type(value).__name__}", **where, field=field)
     if not value.strip():
-        raise TableError("must not be blank", path=path, line=line, field=field)
+        raise TableError("must not be blank", **where, field=field)
     return value
 
 
-def _strings(value: object, *, path: str | None, line: int, field: str) -> tuple[str, ...]:
+def _strings(value: object, *, where: _Where, field: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise TableError(
             f"expected a list of strings, got {type(value).__name__}",
-            path=path,
-            line=line,
+            **where,
             field=field,
         )
     items: list[str] = []
     for position, item in enumerate(value):
         label = f"{field}[{position}]"
-        items.append(_text(item, path=path, line=line, field=label, required=True))
+        items.append(_text(item, where=where, field=label, required=True))
         if field != "context" and not analyze(item).text:
             raise TableError(
                 f"{item!r} normalizes to nothing, so it could never match",
-                path=path,
-                line=line,
+                **where,
                 field=label,
             )
     return tuple(dict.fromkeys(items))
 
 
-def _attribute(value: object, *, path: str | None, line: int, field: str) -> AttributeValue:
+def _attribute(value: object, *, where: _Where, field: str) -> AttributeValue:
     if isinstance(value, str | int | float | bool):
         return value
     raise TableError(
         f"expected a string, number or boolean, got {type(value).__name__}",
-        path=path,
-        line=line,
+        **where,
         field=field,
     )
 
 
 def entity_from_record(
-    record: Mapping[str, Any], *, path: str | None = None, line: int = 1
+    record: Mapping[str, Any],
+    *,
+    path: str | None = None,
+    line: int | None = None,
+    position: int | None = None,
 ) -> Entity:
     """Validate one record and return its Entity; fields not named by the schema go to
-    ``attributes`` (so no data is dropped)."""
+    ``attributes`` (so no data is dropped). Errors name ``path`` and ``line`` (or, for input
+    without lines, the record's ``position``).
+
+    >>> entity_from_record({"id": "x", "name": "X", "rank": 3}).attributes["rank"]
+    3
+    """
+    where: _Where = {"path": path, "line": line, "record": position if line is None else None}
     if not isinstance(record, Mapping):
-        raise TableError(
-            f"expected an object/record, got {type(record).__name__}", path=path, line=line
-        )
-    entity_id = _text(record.get("id"), path=path, line=line, field="id", required=True)
-    name = _text(record.get("name"), path=path, line=line, field="name", required=True)
+        raise TableError(f"expected an object/record, got {type(record).__name__}", **where)
+    entity_id = _text(record.get("id"), where=where, field="id", required=True)
+    name = _text(record.get("name"), where=where, field="name", required=True)
     if not analyze(name).text:
         raise TableError(
             f"{name!r} normalizes to nothing, so it could never match",
-            path=path,
-            line=line,
+            **where,
             field="name",
         )
-    kind = _text(record.get("kind"), path=path, line=line, field="kind", required=False) or "other"
+    kind = _text(record.get("kind"), where=where, field="kind", required=False) or "other"
     if kind not in KINDS:
         raise TableError(
             f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}",
-            path=path,
-            line=line,
+            **where,
             field="kind",
         )
-    lists = {
-        field: _strings(record.get(field), path=path, line=line, field=field)
-        for field in LIST_FIELDS
-    }
+    lists = {field: _strings(record.get(field), where=where, field=field) for field in LIST_FIELDS}
     raw_attributes = record.get("attributes")
     if raw_attributes is None:
         raw_attributes = {}
     if not isinstance(raw_attributes, Mapping):
         raise TableError(
             f"expected an object, got {type(raw_attributes).__name__}",
-            path=path,
-            line=line,
+            **where,
             field="attributes",
         )
     attributes: dict[str, AttributeValue] = {}
@@ -304,7 +306,7 @@ def entity_from_record(
     for key, value in [*raw_attributes.items(), *extra.items()]:
         if value is None or value == "":
             continue
-        attributes[str(key)] = _attribute(value, path=path, line=line, field=str(key))
+        attributes[str(key)] = _attribute(value, where=where, field=str(key))
     return Entity(
         id=entity_id,
         name=name,
@@ -327,33 +329,59 @@ def _read_jsonl(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int |
 
 
 def _read_json(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int | None]]:
-    decoder = json.JSONDecoder()
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise _json_error(error, path) from error
     if isinstance(document, Mapping) and isinstance(document.get("entities"), list):
         items = document["entities"]
-        start = text.index("[", text.index('"entities"'))
     elif isinstance(document, list):
         items = document
-        start = text.index("[")
     else:
         raise TableError(
             'expected a list of records or an object with an "entities" list', path=path, line=1
         )
-    # Walk the array again with raw_decode to learn the line on which each record starts.
-    position = start + 1
-    for item in items:
-        while text[position] in " \t\r\n,":
-            position += 1
-        _, end = decoder.raw_decode(text, position)
-        yield item, text.count("\n", 0, position) + 1
-        position = end
+    lines = _record_lines(text, items)
+    yield from zip(items, lines or [None] * len(items), strict=True)
+
+
+def _record_lines(text: str, items: Sequence[Any]) -> list[int | None] | None:
+    """The line on which each record of a JSON array starts, found by decoding the array again
+    from each "[" in turn; None when no "[" opens exactly these records (then errors name the
+    record's position instead)."""
+    decoder = json.JSONDecoder()
+    start = text.find("[")
+    while start >= 0:
+        position = start + 1
+        lines: list[int | None] = []
+        try:
+            for item in items:
+                while text[position] in " \t\r\n,":
+                    position += 1
+                value, end = decoder.raw_decode(text, position)
+                if value != item:
+                    break
+                lines.append(text.count("\n", 0, position) + 1)
+                position = end
+            else:
+                return lines
+        except (ValueError, IndexError):
+            pass
+        start = text.find("[", start + 1)
+    return None
 
 
 def _read_csv(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int | None]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        yield from _csv_records(reader, path)
+    except csv.Error as error:
+        raise TableError(f"unreadable CSV: {error}", path=path, line=reader.line_num) from error
+
+
+def _csv_records(
+    reader: csv.DictReader[str], path: str
+) -> Iterator[tuple[Mapping[str, Any], int | None]]:
     if reader.fieldnames is None or "id" not in reader.fieldnames:
         raise TableError("the header row must name an 'id' column", path=path, line=1, field="id")
     for row in reader:

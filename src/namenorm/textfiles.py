@@ -14,6 +14,7 @@ namenorm.errors.NamenormError: ...bad.jsonl:2: not valid UTF-8 at byte 16 (inval
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from collections.abc import Iterator
@@ -42,9 +43,11 @@ def read_text_file(path: str | os.PathLike[str], *, error: type[NamenormError]) 
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
-        line = data.count(b"\n", 0, problem.start) + 1
+        # utf-8-sig does not count the byte-order mark in the offset it reports.
+        offset = problem.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
+        line = data.count(b"\n", 0, offset) + 1
         raise error(
-            f"not valid UTF-8 at byte {problem.start} ({problem.reason}); save the file as UTF-8",
+            f"not valid UTF-8 at byte {offset} ({problem.reason}); save the file as UTF-8",
             path=location,
             line=line,
         ) from problem
@@ -57,7 +60,8 @@ def jsonl_records(text: str, path: str, *, error: type[NamenormError]) -> Iterat
     >>> list(jsonl_records('{"id": "a"}\\n\\n[1]\\n', "t.jsonl", error=NamenormError))
     [({'id': 'a'}, 1), ([1], 3)]
     """
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only \n ends a line: JSON may hold U+2028 and friends unescaped inside strings.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

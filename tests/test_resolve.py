@@ -223,3 +223,9 @@ def test_a_resolver_cannot_be_changed_after_it_is_made(resolver: Resolver) -> No
         resolver.threshold = 7.0  # type: ignore[misc]
     with pytest.raises(AttributeError):
         resolver.table = load_table()  # type: ignore[misc]
+
+
+def test_a_paragraph_is_not_a_name(resolver: Resolver) -> None:
+    paragraph = " ".join(["Qasem Soleimani"] * 10)
+    assert resolver.resolve(paragraph) is None
+    assert resolver.candidates(paragraph) == []

@@ -44,6 +44,7 @@ import attrs
 from namenorm.errors import CalibrationError
 from namenorm.resources import cache, data_path, read_text, register_cache
 from namenorm.score import FEATURES
+from namenorm.textfiles import read_text_file
 
 __all__ = [
     "CALIBRATOR_FEATURES",
@@ -293,10 +294,9 @@ def load_model(path: str | os.PathLike[str] | None = None) -> ConfidenceModel:
     if path is None:
         return _builtin_model()
     location = os.fspath(path)
+    text = read_text_file(location, error=CalibrationError)
     try:
-        document = json.loads(Path(location).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise CalibrationError(f"cannot read the model: {error}", path=location) from error
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise CalibrationError(
             f"invalid JSON: {error.msg}", path=location, line=error.lineno

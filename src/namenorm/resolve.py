@@ -36,6 +36,9 @@ CONTEXT_LEAD_SATURATION = 2
 """A lead in context words over the best rival beyond this many adds no more evidence."""
 SHARED_KEY_SATURATION = 3
 COMMON_TOKEN_SATURATION = 5
+MAX_NAME_WORDS = 12
+"""A mention of more name words than this is not a name (a sentence, a paragraph): it is NIL,
+without a search whose cost grows with its length."""
 COMENTION_MIN_LENGTH = 5
 """Another name of the entity counts as co-mentioned only if it has this many letters or more."""
 
@@ -233,7 +236,7 @@ class Resolver:
     def _features(self, name: str, context: str | None) -> tuple[Normalization, list[_Row]]:
         """Every candidate entry of ``name`` with its features and the context words found."""
         query = analyze(name)
-        if not query.text:
+        if not query.text or len(query.tokens) > MAX_NAME_WORDS:
             return query, []
         prepared = self._prepare_context(name, context)
         base = self._query_features(query)

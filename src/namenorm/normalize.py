@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from namenorm.errors import RulesError
 from namenorm.model import Normalization, Step
 from namenorm.resources import register_cache
-from namenorm.rules import RuleSet, load_rules
+from namenorm.rules import RuleSet, fold, load_rules
 
 __all__ = [
     "analyze",
@@ -70,7 +70,7 @@ def _is_title(phrase: str, rules: RuleSet) -> bool:
     # written, or they would swallow names (Ken, Cole).
     if len(phrase) < MIN_PHONETIC_TITLE:
         return False
-    key = " ".join(_key_token(word, rules.phonetic) for word in phrase.split())
+    key = " ".join(fold(word, rules.phonetic) for word in phrase.split())
     return key in rules.title_keys
 
 
@@ -102,18 +102,12 @@ def _is_latin(text: str) -> bool:
     return True
 
 
-def _key_token(token: str, rules: Iterable[tuple[str, Callable[[str], str]]]) -> str:
-    for _, rule in rules:
-        token = rule(token)
-    return token
-
-
 def _phonetic_word(word: str, rules: RuleSet, *, latin: bool) -> str:
     # Folding a short Latin word would merge acronyms into one letter (KH and H, KGK and K), so
     # it is compared as written. Prefixes and words from another script are always folded.
     if latin and len(word) <= MAX_UNFOLDED_WORD and word not in rules.prefixes:
         return word
-    return _key_token(word, rules.phonetic)
+    return fold(word, rules.phonetic)
 
 
 def _stages(rules: RuleSet) -> list[str]:
@@ -160,9 +154,7 @@ def analyze(name: str) -> Normalization:
     phonetic = tuple(
         "".join(_phonetic_word(word, rules, latin=latin) for word in group) for group in groups
     )
-    skeleton = tuple(
-        key for key in (_key_token(token, rules.skeleton) for token in phonetic) if key
-    )
+    skeleton = tuple(key for key in (fold(token, rules.skeleton) for token in phonetic) if key)
     return Normalization(
         original=name,
         text=text,

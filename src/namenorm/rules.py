@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 from unidecode import unidecode
@@ -32,7 +32,7 @@ from unidecode import unidecode
 from namenorm.errors import RulesError
 from namenorm.resources import cache, data_path, read_text, register_cache
 
-__all__ = ["RuleSet", "load_rules"]
+__all__ = ["RuleSet", "fold", "load_rules"]
 
 Rule = Callable[[str], str]
 
@@ -113,6 +113,8 @@ class RuleSet:
     particles: frozenset[str]
     descriptors: frozenset[str]
     prefixes: frozenset[str]
+    prefix_keys: tuple[str, ...]
+    """The prefixes as written and as phonetic keys, longest first."""
     fingerprint: str
     rules: Mapping[str, Rule] = attrs.field(init=False)
 
@@ -165,7 +167,12 @@ def _transliterate(text: str) -> str:
     return "".join(char if char.isascii() else unidecode(char) for char in text)
 
 
-def _fold(token: str, rules: list[tuple[str, Rule]]) -> str:
+def fold(token: str, rules: Iterable[tuple[str, Rule]]) -> str:
+    """Apply rules (id, function) to a token in order: how phonetic and skeleton keys are made.
+
+    >>> fold("qassem", load_rules().phonetic)
+    'kasim'
+    """
     for _, rule in rules:
         token = rule(token)
     return token
@@ -258,11 +265,18 @@ def load_rules() -> RuleSet:
         skeleton=tuple(skeleton),
         titles=frozenset(words.get("title", set())),
         title_keys=frozenset(
-            " ".join(_fold(word, phonetic) for word in title.split())
+            " ".join(fold(word, phonetic) for word in title.split())
             for title in words.get("title", set())
         ),
         particles=frozenset(words.get("particle", set())),
         descriptors=frozenset(words.get("descriptor", set())),
         prefixes=frozenset(words.get("prefix", set())),
+        prefix_keys=tuple(
+            sorted(
+                {*words.get("prefix", set())}
+                | {fold(prefix, phonetic) for prefix in words.get("prefix", set())},
+                key=lambda key: (-len(key), key),
+            )
+        ),
         fingerprint=digest.hexdigest()[:16],
     )

@@ -90,23 +90,10 @@ def _close(left: str, right: str) -> bool:
 def _without_common_prefix(left: str, right: str) -> tuple[str, str]:
     """Drop a name prefix both tokens start with (abd, abu), so that Abd al-Khaliq and Abd
     al-Malik are compared on Khaliq and Malik."""
-    for prefix in _prefix_keys():
+    for prefix in load_rules().prefix_keys:
         if left.startswith(prefix) and right.startswith(prefix):
             return left[len(prefix) :], right[len(prefix) :]
     return left, right
-
-
-@register_cache
-@functools.cache
-def _prefix_keys() -> tuple[str, ...]:
-    rules = load_rules()
-    keys = set(rules.prefixes)
-    for prefix in rules.prefixes:
-        key = prefix
-        for _, rule in rules.phonetic:
-            key = rule(key)
-        keys.add(key)
-    return tuple(sorted(keys, key=len, reverse=True))
 
 
 @functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)

@@ -35,7 +35,7 @@ Kind: TypeAlias = Literal["person", "org", "place", "media", "other"]
 KINDS: tuple[Kind, ...] = ("person", "org", "place", "media", "other")
 
 Method: TypeAlias = Literal[
-    "exact", "normalized", "phonetic", "skeleton", "token", "fuzzy", "known_error"
+    "exact", "normalized", "phonetic", "skeleton", "token", "fuzzy", "known_error", "coreference"
 ]
 """How the winning alias was reached, from the most to the least literal:
 
@@ -45,7 +45,9 @@ Method: TypeAlias = Literal[
 - ``skeleton``: equal consonant skeletons (Arabic script without vowels);
 - ``token``: the mention is part of the name, reordered, or abbreviated to initials;
 - ``fuzzy``: close by edit distance only;
-- ``known_error``: the mention is one of the entity's known erroneous renderings.
+- ``known_error``: the mention is one of the entity's known erroneous renderings;
+- ``coreference``: in running text, a short form ("Soleimani") of a full name met earlier in
+  the same document ("Qassem Soleimani"), linked to the same entity.
 """
 
 AttributeValue: TypeAlias = str | int | float | bool

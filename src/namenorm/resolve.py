@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -28,7 +29,10 @@ from namenorm.normalize import analyze, normalize_text
 from namenorm.score import conflicts, pair_features, similarity
 from namenorm.tables import AliasTable, load_table
 
-__all__ = ["FeatureRow", "Resolver", "compare"]
+if TYPE_CHECKING:
+    from namenorm.annotate import Annotation, Annotator, Mention, RewriteStyle
+
+__all__ = ["FeatureRow", "Link", "PreparedContext", "Resolver", "compare"]
 
 CONTEXT_SATURATION = 2
 """Context words found beyond this many add no more evidence."""
@@ -39,6 +43,8 @@ COMMON_TOKEN_SATURATION = 5
 MAX_NAME_WORDS = 12
 """A mention of more name words than this is not a name (a sentence, a paragraph): it is NIL,
 without a search whose cost grows with its length."""
+BASE_CACHE_SIZE = 65_536
+"""How many mentions' context-free features a resolver keeps (then it starts afresh)."""
 COMENTION_MIN_LENGTH = 5
 """Another name of the entity counts as co-mentioned only if it has this many letters or more."""
 
@@ -61,6 +67,33 @@ class FeatureRow:
     alias: str
     role: str
     features: Mapping[str, float]
+
+
+@attrs.frozen
+class PreparedContext:
+    """A sentence normalized once for all the mentions in it; make with
+    :meth:`Resolver.prepare_context`.
+
+    >>> Resolver().prepare_context("Iran's Quds Force").text
+    ' iran quds force '
+    """
+
+    text: str
+
+
+@attrs.frozen
+class Link:
+    """What :meth:`Resolver.link` found: ``match`` when the best candidate reaches the
+    threshold (else None), and ``best``, the best candidate whatever its confidence (None when
+    there is no candidate at all).
+
+    >>> link = Resolver().link("Qassem Suleimani")
+    >>> link.match == link.best
+    True
+    """
+
+    match: Match | None
+    best: Match | None
 
 
 @attrs.frozen
@@ -166,6 +199,8 @@ class Resolver:
             if entry.role != "error" and entry.analysis.latin and len(entry.analysis.tokens) > 1:
                 full_names.setdefault(entry.entity_index, []).append(entry.analysis)
         self._full_names = full_names
+        self._annotator: Annotator | None = None
+        self._base_cache: dict[str, tuple[Normalization, list[tuple[Entry, dict[str, float]]]]] = {}
 
     @property
     def table(self) -> AliasTable:
@@ -235,51 +270,80 @@ class Resolver:
 
     def _features(self, name: str, context: str | None) -> tuple[Normalization, list[_Row]]:
         """Every candidate entry of ``name`` with its features and the context words found."""
-        query = analyze(name)
-        if not query.text or len(query.tokens) > MAX_NAME_WORDS:
-            return query, []
-        prepared = self._prepare_context(name, context)
-        base = self._query_features(query)
-        distinctive = self._distinctive_owners(query)
+        return self._features_prepared(name, self._prepare_context(name, context))
+
+    def _features_prepared(
+        self, name: str, prepared: str | None
+    ) -> tuple[Normalization, list[_Row]]:
+        query, base = self._base_rows(name)
         entity_context: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
-        rows = []
-        for number in sorted(self.index.candidates(query)):
-            entry = self.index.entries[number]
-            if query.descriptors and entry.entity.kind == "person":
-                # A mention that calls itself a group, a movement or an organization ("Houthi
-                # group") does not name a person (Abdul-Malik al-Houthi).
-                continue
+        rows: list[_Row] = []
+        for entry, base_features in base:
             if entry.entity_index not in entity_context:
                 entity_context[entry.entity_index] = self._context_features(
                     entry.entity_index, prepared
                 )
             context_features, hits = entity_context[entry.entity_index]
-            features = pair_features(query, entry.analysis, vocabulary=self.index.token_entities)
-            features["known_error"] = float(entry.role == "error")
-            features["shared_key"] = min(
-                1.0, (self._key_owners[entry.phonetic_compact] - 1) / SHARED_KEY_SATURATION
-            )
-            features["distinctive"] = float(entry.entity_index in distinctive)
-            person = entry.entity.kind == "person"
-            features["person"] = float(person)
-            features["partial_other"] = 0.0 if person else 1.0 - features["alias_coverage"]
-            if not person:
-                # Given name and surname are parts of a person's name; the last word of an
-                # organization's name is often a place ("US Embassy Baghdad").
-                for role in ("surname", "given", "surname_missing", "first_mismatch", "ends_match"):
-                    features[role] = 0.0
-            features.update(base)
+            features = dict(base_features)
             features.update(context_features)
             rows.append((entry, features, hits))
         self._add_context_lead(rows, entity_context)
-        self._add_conflicts(query, rows)
         _add_rivalry(rows)
         return query, rows
 
-    def _add_conflicts(self, query: Normalization, rows: list[_Row]) -> None:
+    def _base_rows(self, name: str) -> tuple[Normalization, list[tuple[Entry, dict[str, float]]]]:
+        """The features of ``name`` that do not depend on its context, cached per name: a
+        corpus names the same people again and again."""
+        cached = self._base_cache.get(name)
+        if cached is not None:
+            return cached
+        query = analyze(name)
+        rows: list[tuple[Entry, dict[str, float]]] = []
+        if query.text and len(query.tokens) <= MAX_NAME_WORDS:
+            base = self._query_features(query)
+            distinctive = self._distinctive_owners(query)
+            for number in sorted(self.index.candidates(query)):
+                entry = self.index.entries[number]
+                if query.descriptors and entry.entity.kind == "person":
+                    # A mention that calls itself a group, a movement or an organization
+                    # ("Houthi group") does not name a person (Abdul-Malik al-Houthi).
+                    continue
+                features = pair_features(
+                    query, entry.analysis, vocabulary=self.index.token_entities
+                )
+                features["known_error"] = float(entry.role == "error")
+                features["shared_key"] = min(
+                    1.0, (self._key_owners[entry.phonetic_compact] - 1) / SHARED_KEY_SATURATION
+                )
+                features["distinctive"] = float(entry.entity_index in distinctive)
+                person = entry.entity.kind == "person"
+                features["person"] = float(person)
+                features["partial_other"] = 0.0 if person else 1.0 - features["alias_coverage"]
+                if not person:
+                    # Given name and surname are parts of a person's name; the last word of an
+                    # organization's name is often a place ("US Embassy Baghdad").
+                    for role in (
+                        "surname",
+                        "given",
+                        "surname_missing",
+                        "first_mismatch",
+                        "ends_match",
+                    ):
+                        features[role] = 0.0
+                features.update(base)
+                rows.append((entry, features))
+            self._add_conflicts(query, rows)
+        if len(self._base_cache) >= BASE_CACHE_SIZE:
+            self._base_cache.clear()
+        self._base_cache[name] = (query, rows)
+        return query, rows
+
+    def _add_conflicts(
+        self, query: Normalization, rows: list[tuple[Entry, dict[str, float]]]
+    ) -> None:
         """Flag entities none of whose full names the mention fits without a conflict."""
         verdicts: dict[int, float] = {}
-        for entry, features, _ in rows:
+        for entry, features in rows:
             index = entry.entity_index
             if index not in verdicts:
                 names = self._full_names.get(index, [])
@@ -316,7 +380,11 @@ class Resolver:
             features["context_lead"] = bounded / CONTEXT_LEAD_SATURATION
 
     def _score(self, name: str, context: str | None) -> tuple[Normalization, list[_Scored]]:
-        query, rows = self._features(name, context)
+        return self._rank(*self._features(name, context))
+
+    def _rank(
+        self, query: Normalization, rows: Sequence[_Row]
+    ) -> tuple[Normalization, list[_Scored]]:
         best: dict[int, _Scored] = {}
         for entry, features, hits in rows:
             scored = _Scored(entry, self.model.pair_logit(features), features, hits)
@@ -329,6 +397,45 @@ class Resolver:
                 best[entry.entity_index] = scored
         ranked = sorted(best.values(), key=lambda item: (-item.logit, item.entry.entity.id))
         return query, ranked
+
+    def prepare_context(self, context: str) -> PreparedContext:
+        """Normalize a sentence once, for every mention in it (see :meth:`link`).
+
+        >>> resolver = Resolver()
+        >>> sentence = "Iraqi Prime Minister Mustafa Khatami met the envoy."
+        >>> resolver.link("Mustafa Khatami", resolver.prepare_context(sentence)).best.entity.id
+        'mustafa-al-kadhimi'
+        """
+        # Possessives would glue the s to the word: Iran's and Nechirvan's name Iran, Nechirvan.
+        return PreparedContext(_padded(normalize_text(_POSSESSIVE.sub("", context))))
+
+    def link(
+        self,
+        name: str,
+        context: PreparedContext | None = None,
+        *,
+        threshold: float | None = None,
+    ) -> Link:
+        """Resolve ``name`` in a context prepared by :meth:`prepare_context`, and keep the best
+        candidate even when it falls below the threshold: what annotating running text needs.
+
+        >>> link = Resolver().link("Qassem Suleimani")
+        >>> link.match.entity.id, link.best is link.match
+        ('qasem-soleimani', True)
+        >>> Resolver().link("Tuesday")
+        Link(match=None, best=None)
+        """
+        limit = self.threshold if threshold is None else threshold
+        prepared = None
+        if context is not None:
+            own = _padded(normalize_text(name))
+            # The mention itself is not context.
+            prepared = context.text.replace(own, " ") if own.strip() else context.text
+        query, ranked = self._rank(*self._features_prepared(name, prepared))
+        if not ranked:
+            return Link(None, None)
+        best = self._match(query, ranked, 0)
+        return Link(best if best.confidence >= limit else None, best)
 
     def _match(self, query: Normalization, ranked: Sequence[_Scored], position: int) -> Match:
         chosen = ranked[position]
@@ -386,6 +493,54 @@ class Resolver:
         """
         query, ranked = self._score(name, context)
         return [self._match(query, ranked, position) for position in range(min(limit, len(ranked)))]
+
+    def annotator(self) -> Annotator:
+        """The :class:`~namenorm.annotate.Annotator` of this resolver, built on first use (it
+        compiles the table automaton) and kept.
+
+        >>> resolver = Resolver()
+        >>> resolver.annotator() is resolver.annotator()
+        True
+        """
+        if self._annotator is None:
+            from namenorm.annotate import Annotator  # noqa: PLC0415 - annotate imports resolve
+
+            self._annotator = Annotator(self)
+        return self._annotator
+
+    def annotate(self, text: str, *, threshold: float | None = None) -> list[Mention]:
+        """Find and link the name mentions of running ``text``: a list of
+        :class:`~namenorm.annotate.Mention`, in text order and without overlaps.
+
+        >>> text = "Mustafa Khatami met Qassem Suleimani. Suleimani's Quds Force"
+        >>> [(m.text, m.match.entity.id) for m in Resolver().annotate(text)]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [('Mustafa Khatami', 'mustafa-al-kadhimi'), ('Qassem Suleimani', 'qasem-soleimani'),
+         ('Suleimani', 'qasem-soleimani'), ('Quds Force', 'quds-force')]
+        """
+        return self.annotator().annotate(text, threshold=threshold)
+
+    def annotate_document(self, text: str, *, threshold: float | None = None) -> Annotation:
+        """Like :meth:`annotate`, with the spans that did not resolve kept in
+        ``.unresolved``.
+
+        >>> annotation = Resolver().annotate_document("Joe Smith met Hadi al-Amiri.")
+        >>> [m.text for m in annotation], [m.text for m in annotation.unresolved]
+        (['Hadi al-Amiri'], ['Joe Smith'])
+        """
+        return self.annotator().annotate_document(text, threshold=threshold)
+
+    def rewrite(
+        self, text: str, *, style: RewriteStyle = "canonical", threshold: float | None = None
+    ) -> str:
+        """Return ``text`` with each mention replaced by its canonical name, or with
+        ``style="tag"`` wrapped in a tag that keeps the original; a text without mentions is
+        returned unchanged.
+
+        >>> Resolver().rewrite("Almohandes was killed.")
+        'Abu Mahdi al-Muhandis was killed.'
+        """
+        return self.annotator().rewrite(text, style=style, threshold=threshold)
 
     def feature_rows(self, name: str, *, context: str | None = None) -> list[FeatureRow]:
         """Return the features of ``name`` against every candidate string, for fitting or

@@ -32,7 +32,7 @@ from unidecode import unidecode
 from namenorm.errors import RulesError
 from namenorm.resources import cache, data_path, read_text, register_cache
 
-__all__ = ["RuleSet", "fold", "load_rules"]
+__all__ = ["RuleSet", "fold", "load_rules", "read_rows"]
 
 Rule = Callable[[str], str]
 
@@ -40,8 +40,13 @@ _SET_REFERENCE = re.compile(r"\{([a-z_]+)\}")
 _GROUP_REFERENCE = re.compile(r"\\(\d+)|\\g<(\d+)>")
 
 
-def _rows(name: str, columns: int) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line number, fields) of a TSV data file, skipping comments and blank lines."""
+def read_rows(name: str, columns: int) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, fields) of a TSV data file, skipping comments and blank lines; a
+    row with the wrong number of columns raises :class:`RulesError` naming the file and line.
+
+    >>> next(read_rows("words.tsv", 3))[1][0]
+    'title'
+    """
     for number, raw in enumerate(read_text(name).splitlines(), start=1):
         if not raw.strip() or raw.startswith("#"):
             continue
@@ -180,7 +185,7 @@ def fold(token: str, rules: Iterable[tuple[str, Rule]]) -> str:
 
 def _load_words() -> dict[str, set[str]]:
     sets: dict[str, set[str]] = {}
-    for _, (set_name, words, _why) in _rows("words.tsv", 3):
+    for _, (set_name, words, _why) in read_rows("words.tsv", 3):
         sets.setdefault(set_name, set()).add(words)
     return sets
 
@@ -213,7 +218,7 @@ def load_rules() -> RuleSet:
     words = _load_words()
     script: dict[str, str] = {}
     script_rule_of: dict[str, str] = {}
-    for line, (rule_id, char, latin, _why) in _rows("script.tsv", 4):
+    for line, (rule_id, char, latin, _why) in read_rows("script.tsv", 4):
         if len(char) != 1:
             raise RulesError(
                 "expected a single character", path=data_path("script.tsv"), line=line, field="char"
@@ -222,7 +227,7 @@ def load_rules() -> RuleSet:
         script_rule_of[char] = rule_id
 
     stages: dict[str, list[tuple[str, Rule]]] = {"script": [], "latin": []}
-    for line, (rule_id, stage, pattern, replacement, _why) in _rows("rewrite.tsv", 5):
+    for line, (rule_id, stage, pattern, replacement, _why) in read_rows("rewrite.tsv", 5):
         if stage not in stages:
             raise RulesError(
                 f"unknown stage {stage!r}: expected 'script' or 'latin'",
@@ -237,7 +242,7 @@ def load_rules() -> RuleSet:
 
     phonetic: list[tuple[str, Rule]] = []
     skeleton: list[tuple[str, Rule]] = []
-    for line, (key, rule_id, pattern, replacement, _why) in _rows("phonetic.tsv", 5):
+    for line, (key, rule_id, pattern, replacement, _why) in read_rows("phonetic.tsv", 5):
         compiled = _compile(pattern, name="phonetic.tsv", line=line)
         _check_replacement(compiled, replacement, name="phonetic.tsv", line=line)
         rule = _substitution(compiled, replacement)

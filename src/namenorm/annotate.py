@@ -1,0 +1,494 @@
+"""Find and link every name mention in running text, and rewrite text with canonical names.
+
+The :class:`Annotator` spots candidate spans (:mod:`namenorm.spot`), resolves each with its
+sentence as context, settles overlapping readings to the longest and then most confident one,
+and links short forms to a full name met earlier in the same document ("Soleimani" after
+"Qassem Soleimani"). Spans that resolve to nothing, or below the threshold, are kept in
+:attr:`Annotation.unresolved`: nothing spotted is silently dropped.
+
+Offsets are character offsets into the text as given: ``text[m.start:m.end] == m.text``.
+
+>>> from namenorm import Resolver
+>>> annotator = Annotator(Resolver())
+>>> text = "Ghassem Soleymani met Abu Mahdi al-Mohandess. Mojtaba Khamenei? Khamenei left."
+>>> [(m.text, m.match.entity.id, m.match.method) for m in annotator.annotate(text)]
+... # doctest: +NORMALIZE_WHITESPACE
+[('Ghassem Soleymani', 'qasem-soleimani', 'phonetic'),
+ ('Abu Mahdi al-Mohandess', 'abu-mahdi-al-muhandis', 'phonetic'),
+ ('Mojtaba Khamenei', 'mojtaba-khamenei', 'exact'),
+ ('Khamenei', 'mojtaba-khamenei', 'coreference')]
+>>> annotator.rewrite("Mustafa Khatami spoke.")
+'Mustafa Al-Kadhimi spoke.'
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from collections.abc import Iterator, Sequence
+from typing import Literal, overload
+
+import attrs
+
+from namenorm.model import Evidence, Match
+from namenorm.normalize import analyze
+from namenorm.resolve import Link, PreparedContext, Resolver
+from namenorm.rules import load_rules
+from namenorm.spot import Run, Spotter, spotting_words
+
+__all__ = ["Annotation", "Annotator", "Mention", "RewriteStyle", "sentence_spans"]
+
+RewriteStyle = Literal["canonical", "tag"]
+
+MAX_READING_WORDS = 8
+"""The longest reading (in words of a capitalized run) tried as one name."""
+
+_SINGLE_WORD_METHODS = frozenset({"exact", "normalized", "phonetic", "known_error", "token"})
+"""How a lone word may match in running text. A fuzzy or skeleton match of one word is too
+often another word (Iraqi is not Iraq); ``token`` (part of a longer name) counts only for a
+person: "Soleimani" names him, "Iranian" does not name the Iranian Revolutionary Guards."""
+
+_LITERAL_METHODS = frozenset({"exact", "normalized", "known_error"})
+"""A short form that is literally another entity's name ("US" after "US President Joe Biden")
+keeps that entity rather than being read as a reference back."""
+
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])[.!?]+[\"'”’)\]]*(?:[ \t]*\n[ \t]*\n|(?=\s))|\n[ \t]*\n",
+)
+
+
+@attrs.frozen
+class Mention:
+    """A span of text and what it links to.
+
+    ``match`` is the entity it names (None for an unresolved span); ``best`` the best
+    candidate whatever its confidence (for an unresolved span: the one that fell below the
+    threshold, or None when there was none); ``antecedent`` the start of the full name a
+    short form was linked through (method ``coreference``).
+
+    >>> from namenorm import Resolver
+    >>> [mention] = Resolver().annotate("Hadi al-Amiri spoke.")
+    >>> mention.start, mention.end, mention.text, mention.match.entity.name
+    (0, 13, 'Hadi al-Amiri', 'Hadi al-Amiri')
+    """
+
+    start: int
+    end: int
+    text: str
+    match: Match | None
+    best: Match | None = None
+    antecedent: int | None = None
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the span links to an entity."""
+        return self.match is not None
+
+
+@attrs.frozen
+class Annotation(Sequence[Mention]):
+    """The mentions of one text, in text order and without overlaps (a sequence of
+    :class:`Mention`), with the spans that did not resolve in :attr:`unresolved`.
+
+    >>> from namenorm import Resolver
+    >>> annotation = Resolver().annotate_document("Reuters says Hadi al-Amiri spoke.")
+    >>> [m.text for m in annotation], [m.text for m in annotation.unresolved]
+    (['Hadi al-Amiri'], ['Reuters'])
+    """
+
+    text: str = attrs.field(repr=False)
+    mentions: tuple[Mention, ...]
+    unresolved: tuple[Mention, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.mentions)
+
+    @overload
+    def __getitem__(self, index: int) -> Mention: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Mention]: ...
+
+    def __getitem__(self, index: int | slice) -> Mention | Sequence[Mention]:
+        return self.mentions[index]
+
+    def __iter__(self) -> Iterator[Mention]:
+        return iter(self.mentions)
+
+    def rewrite(self, style: RewriteStyle = "canonical") -> str:
+        """The text with each mention replaced by its entity's canonical name (``canonical``)
+        or wrapped in a tag that keeps the original (``tag``); a text without mentions comes
+        back unchanged.
+
+        >>> from namenorm import Resolver
+        >>> print(Resolver().annotate_document("Rai Allium reported.").rewrite("tag"))
+        <name id="rai-al-youm" canonical="Rai al-Youm" confidence="1.00">Rai Allium</name> reported.
+        """
+        if style not in ("canonical", "tag"):
+            raise ValueError(f"style must be 'canonical' or 'tag', got {style!r}")
+        if not self.mentions:
+            return self.text
+        pieces: list[str] = []
+        position = 0
+        for mention in self.mentions:
+            assert mention.match is not None
+            entity = mention.match.entity
+            pieces.append(self.text[position : mention.start])
+            if style == "canonical":
+                pieces.append(entity.name)
+            else:
+                pieces.append(
+                    f'<name id="{html.escape(entity.id)}" canonical="{html.escape(entity.name)}"'
+                    f' confidence="{mention.match.confidence:.2f}">{mention.text}</name>'
+                )
+            position = mention.end
+        pieces.append(self.text[position:])
+        return "".join(pieces)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentences (start, end) covering it: after ., ! or ? followed by
+    space (not after an initial, so "U.S. Army" stays whole) and at blank lines.
+
+    >>> text = "The U.S. Army left. Then Iran spoke!\\n\\nNext."
+    >>> [text[s:e].strip() for s, e in sentence_spans(text)]
+    ['The U.S. Army left.', 'Then Iran spoke!', 'Next.']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        spans.append((start, end.end()))
+        start = end.end()
+    if start < len(text) or not spans:
+        spans.append((start, len(text)))
+    return spans
+
+
+@attrs.frozen
+class _Reading:
+    start: int
+    end: int
+    link: Link
+    words: int
+
+
+class _Document:
+    """The state of annotating one text: its sentences, their prepared contexts and the links
+    already computed, so each span is resolved once."""
+
+    def __init__(self, annotator: Annotator, text: str, threshold: float) -> None:
+        self.annotator = annotator
+        self.text = text
+        self.threshold = threshold
+        self.sentences = sentence_spans(text)
+        self.starts = [start for start, _ in self.sentences]
+        self.prepared: dict[tuple[int, int], PreparedContext] = {}
+        self.links: dict[tuple[int, int], Link] = {}
+
+    def context(self, start: int, end: int) -> PreparedContext:
+        first = bisect.bisect_right(self.starts, start) - 1
+        last = bisect.bisect_right(self.starts, max(start, end - 1)) - 1
+        key = (first, last)
+        if key not in self.prepared:
+            sentence = self.text[self.sentences[first][0] : self.sentences[last][1]]
+            self.prepared[key] = self.annotator.resolver.prepare_context(sentence)
+        return self.prepared[key]
+
+    def link(self, start: int, end: int) -> Link:
+        key = (start, end)
+        if key not in self.links:
+            self.links[key] = self.annotator.resolver.link(
+                self.text[start:end], self.context(start, end), threshold=self.threshold
+            )
+        return self.links[key]
+
+
+class Annotator:
+    """Finds and links the name mentions of texts with one resolver (build once: the table
+    automaton is built here; then immutable and safe to share between threads).
+
+    >>> from namenorm import Resolver
+    >>> annotator = Annotator(Resolver())
+    >>> [m.text for m in annotator.annotate("Joe Smith met Hadi al-Amiri.")]
+    ['Hadi al-Amiri']
+    >>> [m.text for m in annotator.annotate_document("Joe Smith met Hadi al-Amiri.").unresolved]
+    ['Joe Smith']
+    """
+
+    def __init__(self, resolver: Resolver, spotter: Spotter | None = None) -> None:
+        self._resolver = resolver
+        self._spotter = (
+            spotter
+            if spotter is not None
+            else Spotter(
+                resolver.table.entities,
+                normalized=(entry.analysis.text for entry in resolver.index.entries),
+            )
+        )
+        self._known: dict[str, bool] = {}
+        self._stopwords = spotting_words().get("stopword", frozenset())
+        self._prefixes = load_rules().prefixes
+
+    @property
+    def resolver(self) -> Resolver:
+        """The resolver that links the spans."""
+        return self._resolver
+
+    @property
+    def spotter(self) -> Spotter:
+        """The spotter that finds the spans."""
+        return self._spotter
+
+    def annotate(self, text: str, *, threshold: float | None = None) -> list[Mention]:
+        """Return the linked mentions of ``text``, in text order and without overlaps."""
+        return list(self.annotate_document(text, threshold=threshold))
+
+    def rewrite(
+        self, text: str, *, style: RewriteStyle = "canonical", threshold: float | None = None
+    ) -> str:
+        """Return ``text`` with its mentions rewritten (see :meth:`Annotation.rewrite`)."""
+        return self.annotate_document(text, threshold=threshold).rewrite(style)
+
+    def annotate_document(self, text: str, *, threshold: float | None = None) -> Annotation:
+        """Return the :class:`Annotation` of ``text``: its mentions and its unresolved spans.
+
+        ``threshold`` is the confidence a mention needs (the resolver's own when not given).
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        limit = self.resolver.threshold if threshold is None else threshold
+        if not 0.0 <= limit <= 1.0:
+            raise ValueError(f"threshold must be in [0, 1], got {limit!r}")
+        document = _Document(self, text, limit)
+        runs = self.spotter.runs(text)
+        readings: list[_Reading] = []
+        for run in runs:
+            self._settle(document, run, 0, len(run), readings)
+        for hit_start, end in self.spotter.table_hits(text):
+            start = self._trim_article(text, hit_start, end)
+            link = document.link(start, end)
+            words = len(analyze(text[start:end]).tokens)
+            if link.match is not None and _acceptable(link.match, words):
+                readings.append(_Reading(start, end, link, words))
+        chosen = _settle_overlaps(readings)
+        mentions = [
+            Mention(r.start, r.end, text[r.start : r.end], r.link.match, r.link.match)
+            for r in chosen
+        ]
+        unresolved = self._unresolved(document, runs, chosen)
+        mentions, unresolved = _link_short_forms(mentions, unresolved)
+        return Annotation(text=text, mentions=tuple(mentions), unresolved=tuple(unresolved))
+
+    # -- spotting and settling -----------------------------------------------------------
+
+    def _trim_article(self, text: str, start: int, end: int) -> int:
+        """Move past a lower-case function word that begins a table hit: "the Pentagon" in
+        running text mentions "Pentagon", whatever the table's "The Pentagon" says."""
+        words = text[start:end].split(maxsplit=1)
+        if len(words) == 2 and words[0].islower() and words[0] in self._stopwords:
+            return end - len(words[1])
+        return start
+
+    def _is_known(self, word: str) -> bool:
+        """Whether a word could be part of a table name at all (it has candidates)."""
+        known = self._known.get(word)
+        if known is None:
+            analysis = analyze(word)
+            # Abu, Abd and Umm make one name with the next word, and have no entry alone.
+            known = analysis.text in self._prefixes or bool(
+                self.resolver.index.candidates(analysis)
+            )
+            if len(self._known) >= _KNOWN_CACHE_SIZE:
+                self._known.clear()
+            self._known[word] = known
+        return known
+
+    def _settle(
+        self, document: _Document, run: Run, first: int, last: int, found: list[_Reading]
+    ) -> None:
+        """Find the longest reading of ``run[first:last]`` that names an entity, then settle
+        what lies on either side of it the same way."""
+        text = document.text
+        for length in range(min(last - first, MAX_READING_WORDS), 0, -1):
+            for begin in range(first, last - length + 1):
+                end = begin + length
+                head, tail = run[begin], run[end - 1]
+                if not (
+                    self._is_known(text[head[0] : head[1]])
+                    and self._is_known(text[tail[0] : tail[1]])
+                ):
+                    continue
+                link = document.link(head[0], tail[1])
+                if link.match is None or not _acceptable(link.match, length):
+                    continue
+                name_begin = _skip_titles(text, run, begin, end)
+                if name_begin < end:
+                    start = run[name_begin][0]
+                    found.append(
+                        _Reading(start, tail[1], document.link(start, tail[1]), end - name_begin)
+                    )
+                self._settle(document, run, first, begin, found)
+                self._settle(document, run, end, last, found)
+                return
+        if last - first == 1:
+            self._plural(document, run[first], found)
+
+    def _plural(self, document: _Document, word: tuple[int, int], found: list[_Reading]) -> None:
+        """A lone word that names nothing may be a name with an English -s glued on
+        ("Tehrans allies", "the Houthis"): the mention is then the name without it."""
+        start, end = word
+        surface = document.text[start:end]
+        if len(surface) > 3 and surface.endswith("s") and self._is_known(surface[:-1]):
+            link = document.link(start, end - 1)
+            if link.match is not None and link.match.method in _LITERAL_METHODS:
+                found.append(_Reading(start, end - 1, link, 1))
+
+    def _unresolved(
+        self, document: _Document, runs: Sequence[Run], chosen: Sequence[_Reading]
+    ) -> list[Mention]:
+        """The parts of runs that no mention covers, each with its best candidate."""
+        starts = [reading.start for reading in chosen]
+        spans: list[tuple[int, int]] = []
+        for run in runs:
+            group: list[tuple[int, int]] = []
+            for word in run:
+                if _overlaps(chosen, starts, word[0], word[1]):
+                    if group:
+                        spans.append((group[0][0], group[-1][1]))
+                    group = []
+                else:
+                    group.append(word)
+            if group:
+                spans.append((group[0][0], group[-1][1]))
+        text = document.text
+        return [
+            Mention(start, end, text[start:end], None, document.link(start, end).best)
+            for start, end in spans
+        ]
+
+
+_KNOWN_CACHE_SIZE = 262_144
+
+
+def _acceptable(match: Match, words: int) -> bool:
+    """Whether a resolved reading may stand as a mention in running text.
+
+    Every word of the reading must belong to the name (no "US President Joe Biden", no
+    "Soleimani and Iraq"); only a person may be named by part of a name ("Mohamed Shia"),
+    an organization or place only whole ("US military" is not the US-led military coalition);
+    a lone word must match more than fuzzily or by its consonants (Iraqi is not Iraq), and a
+    lone part of a person's name must be the surname (Michael alone is nobody in particular).
+    """
+    evidence = match.evidence
+    if evidence.feature("query_coverage") < 1.0:
+        return False
+    person = match.entity.kind == "person"
+    if not person and evidence.feature("alias_coverage") < 1.0:
+        return False
+    if words > 1:
+        return True
+    if match.method == "token":
+        return person and evidence.feature("surname") == 1.0
+    return match.method in _SINGLE_WORD_METHODS
+
+
+def _skip_titles(text: str, run: Run, begin: int, end: int) -> int:
+    """Move ``begin`` past the leading titles the resolver set aside ("General" in "General
+    Qassem Soleimani"), so the mention is the name alone."""
+    titles = analyze(text[run[begin][0] : run[end - 1][1]]).titles
+    skip = sum(len(title.split()) for title in titles)
+    return min(end, begin + skip)
+
+
+def _overlaps(chosen: Sequence[_Reading], starts: Sequence[int], start: int, end: int) -> bool:
+    position = bisect.bisect_right(starts, start) - 1
+    for index in (position, position + 1):
+        if 0 <= index < len(chosen):
+            other = chosen[index]
+            if other.start < end and start < other.end:
+                return True
+    return False
+
+
+def _settle_overlaps(readings: Sequence[_Reading]) -> list[_Reading]:
+    """Keep the longest reading where readings overlap, then the most confident."""
+
+    def preference(reading: _Reading) -> tuple[int, float, int]:
+        assert reading.link.match is not None
+        return (-(reading.end - reading.start), -reading.link.match.confidence, reading.start)
+
+    chosen: list[_Reading] = []
+    starts: list[int] = []
+    for reading in sorted(readings, key=preference):
+        if not _overlaps(chosen, starts, reading.start, reading.end):
+            position = bisect.bisect_left(starts, reading.start)
+            chosen.insert(position, reading)
+            starts.insert(position, reading.start)
+    return chosen
+
+
+def _name_keys(text: str) -> frozenset[str]:
+    return frozenset(analyze(text).phonetic.split())
+
+
+def _link_short_forms(
+    mentions: list[Mention], unresolved: list[Mention]
+) -> tuple[list[Mention], list[Mention]]:
+    """Link each short form to the person whose full name came earlier in the document.
+
+    A span whose name words are a proper part of an earlier full name of a person ("al-Sudani"
+    after "Mohammed Shia al-Sudani", "Soleimani" after "Qassem Soleimani") names that person,
+    unless it is literally another entity's name: that is how news writing refers back. Its
+    confidence is the full name's.
+    """
+    everything = sorted([*mentions, *unresolved], key=lambda mention: mention.start)
+    people: list[tuple[Mention, frozenset[str]]] = []
+    linked: list[Mention] = []
+    for spotted in everything:
+        mention = spotted
+        keys = _name_keys(mention.text)
+        antecedent = next(
+            (full for full, full_keys in reversed(people) if keys and keys < full_keys), None
+        )
+        if antecedent is not None and (
+            mention.match is None
+            or (
+                mention.match.entity != _entity(antecedent)
+                and mention.match.method not in _LITERAL_METHODS
+            )
+        ):
+            mention = _coreference(mention, antecedent)
+        linked.append(mention)
+        match = mention.match
+        full_name = len(keys) > 1 and match is not None and match.method != "coreference"
+        if full_name and match is not None and match.entity.kind == "person":
+            people.append((mention, keys))
+    return (
+        [mention for mention in linked if mention.match is not None],
+        [mention for mention in linked if mention.match is None],
+    )
+
+
+def _entity(mention: Mention) -> object:
+    return None if mention.match is None else mention.match.entity
+
+
+def _coreference(mention: Mention, antecedent: Mention) -> Mention:
+    full = antecedent.match
+    assert full is not None
+    evidence = Evidence(
+        query=mention.text,
+        alias=antecedent.text,
+        alias_role="alias",
+        features=(("coreference", 1.0),),
+        model=full.evidence.model,
+    )
+    match = Match(
+        entity=full.entity,
+        confidence=full.confidence,
+        method="coreference",
+        score=full.score,
+        evidence=evidence,
+    )
+    return Mention(mention.start, mention.end, mention.text, match, match, antecedent.start)

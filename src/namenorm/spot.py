@@ -1,0 +1,281 @@
+"""Find the spans of running text that may be names, before any of them is resolved.
+
+Two spotters, each blind where the other sees:
+
+- **capitalized runs**: words that begin with a capital letter, with the lower-case words that
+  join them inside a name (al-, bin, ibn, de, van, "of" in "Council of Representatives"), across
+  a single line break, without a possessive "'s". Capitalized function words ("The", "But")
+  split runs. Initials ("U.S.", "F.") and runs of Arabic-script words are runs too.
+- **the table automaton**: every name, alias and known error of the table, and its normalized
+  form, found case-insensitively and whatever its hyphenation ("al-Sudani", "al Sudani",
+  "alsudani"), as whole words, by an Aho-Corasick automaton (ahocorasick_rs). A hit written all
+  in lower case counts only for a table string of five letters or more that is not an acronym
+  and not a known error: "us" is not "US", and lower-case "sudanese" is no mistranslation.
+
+The words that join, and those that split, are data (``namenorm/data/spotting.tsv``). Which span
+is a name, and of whom, is for :mod:`namenorm.annotate` and the resolver to settle.
+
+>>> from namenorm import Entity
+>>> spotter = Spotter([Entity(id="x", name="Abu Mahdi al-Muhandis")])
+>>> text = "The strike killed Abu Mahdi al-Muhandis's convoy; abu mahdi al muhandis was there."
+>>> [text[s:e] for s, e in spotter.runs(text)[0]]
+['Abu', 'Mahdi', 'al-Muhandis']
+>>> [text[s:e] for s, e in spotter.table_hits(text)]
+['Abu Mahdi al-Muhandis', 'abu mahdi al muhandis']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import ahocorasick_rs
+from unidecode import unidecode
+
+from namenorm.model import Entity
+from namenorm.resources import cache, register_cache
+from namenorm.rules import read_rows
+
+__all__ = ["Run", "Spotter", "fold_for_matching", "spotting_words"]
+
+Run = tuple[tuple[int, int], ...]
+"""A run of capitalized name words: the (start, end) character offsets of each word, in order.
+The text between two words (a space, a line break, a joiner such as "al" or "of") belongs to
+every reading that spans both."""
+
+LOWERCASE_MIN_LETTERS = 5
+"""A table string matches lower-case text only if it has at least this many letters."""
+
+_APOSTROPHES = "'’`ʼ"
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_FOLD_RANGE = 0x3000
+
+
+@register_cache
+@cache
+def spotting_words() -> dict[str, frozenset[str]]:
+    """The word sets of ``spotting.tsv``: ``joiner``, ``attached`` and ``stopword`` (cached).
+
+    >>> words = spotting_words()
+    >>> "bin" in words["joiner"], "the" in words["stopword"]
+    (True, True)
+    """
+    sets: dict[str, set[str]] = {}
+    for _, (set_name, word, _why) in read_rows("spotting.tsv", 3):
+        sets.setdefault(set_name, set()).add(word)
+    return {name: frozenset(words) for name, words in sets.items()}
+
+
+def _char_class(test: str) -> str:
+    """A regular-expression class of every BMP character for which ``str.<test>`` holds."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x10000):
+        if getattr(chr(code), test)():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@register_cache
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The run pattern and the word pattern, compiled once."""
+    upper = _char_class("isupper") + _char_class("istitle")
+    word = r"[\w\u0300-\u036f]"
+    apostrophe = f"[{_APOSTROPHES}]"
+    capitalized = rf"[{upper}]{word}*(?:{apostrophe}{word}+)*(?:-{word}+(?:{apostrophe}{word}+)*)*"
+    words = spotting_words()
+    joiners = _alternation(words.get("joiner", ()))
+    hyphenated = words.get("joiner", frozenset()) | words.get("attached", frozenset())
+    attached = rf"(?:{_alternation(hyphenated)})-{capitalized}"
+    initials = rf"(?:[{upper}]\.){{2,}}|[{upper}]\.(?=[ \t]+[{upper}])"
+    arabic = rf"[{_ARABIC}]+"
+    token = rf"(?:{initials}|{attached}|{capitalized}|{arabic})"
+    separator = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\r?\n[ \t\u00a0]*)"
+    run = (
+        # A run may begin after a hyphen: "anti-U.S.", "pro-Iranian".
+        rf"(?<![\w\u0300-\u036f{_APOSTROPHES}])"
+        rf"{token}(?:{separator}(?:(?:{joiners}){separator})*{token})*"
+    )
+    return re.compile(run), re.compile(token)
+
+
+@register_cache
+@cache
+def _fold_table() -> dict[int, str]:
+    """A length-preserving fold: lower case, accents off where that leaves one letter, every
+    apostrophe as ', everything else that is not a letter or digit as a space."""
+    table: dict[int, str] = {}
+    for code in range(_FOLD_RANGE):
+        char = chr(code)
+        if char.isalnum():
+            ascii_form = unidecode(char).lower()
+            if len(ascii_form) == 1 and ascii_form.isalnum():
+                folded = ascii_form
+            else:
+                lower = char.lower()
+                folded = lower if len(lower) == 1 else char
+        elif char in _APOSTROPHES:
+            folded = "'"
+        elif 0x300 <= code <= 0x36F:
+            folded = char
+        else:
+            folded = " "
+        if folded != char:
+            table[code] = folded
+    return table
+
+
+def fold_for_matching(text: str) -> str:
+    """Fold ``text`` for the table automaton, keeping its length (so offsets carry over).
+
+    >>> fold_for_matching("Al-Sudani’s")
+    "al sudani's"
+    >>> len(fold_for_matching("Qāsim (Sulaymānī)")) == len("Qāsim (Sulaymānī)")
+    True
+    """
+    return text.translate(_fold_table())
+
+
+def _pattern_forms(string: str) -> set[str]:
+    """The forms of a table string the automaton looks for: folded (hyphens as spaces) and
+    with its hyphens closed up ("al-Sudani" as "alsudani")."""
+    forms = set()
+    for variant in (string, string.replace("-", "")):
+        folded = " ".join(fold_for_matching(variant).split())
+        if len(folded.replace(" ", "")) >= 2:
+            forms.add(folded)
+    return forms
+
+
+def _lowercase_allowed(string: str, role: str) -> bool:
+    letters = sum(char.isalpha() for char in string)
+    return role != "error" and not string.isupper() and letters >= LOWERCASE_MIN_LETTERS
+
+
+class Spotter:
+    """The spotters over one table's strings; build once, use for many texts (immutable and
+    safe to share between threads).
+
+    ``entities`` are the table's entities (an :class:`~namenorm.AliasTable` will do);
+    ``normalized`` optionally adds more strings to find (the resolver passes each string's
+    normalized form).
+
+    >>> from namenorm import load_table
+    >>> spotter = Spotter(load_table())
+    >>> text = "Protesters gathered near the international coalition base."
+    >>> [text[s:e] for s, e in spotter.table_hits(text)]
+    ['international coalition']
+    """
+
+    def __init__(self, entities: Iterable[Entity], normalized: Iterable[str] = ()) -> None:
+        lowercase: dict[str, bool] = {}
+        acronym: dict[str, bool] = {}
+        dotted: set[str] = set()
+        for entity in entities:
+            strings = [(entity.name, "name")]
+            strings += [(alias, "alias") for alias in entity.aliases]
+            strings += [(error, "error") for error in entity.errors]
+            for string, role in strings:
+                for form in _pattern_forms(string):
+                    lowercase[form] = lowercase.get(form, False) or _lowercase_allowed(string, role)
+                    # A form any of whose strings is written in capitals is found only in
+                    # capitals ("IS", "US"), unless another string allows it.
+                    acronym[form] = acronym.get(form, True) and string.isupper()
+                    if string.endswith("."):
+                        # The fold drops the final dot of "U.S."; the hit takes it back.
+                        dotted.add(form)
+        for string in normalized:
+            for form in _pattern_forms(string):
+                lowercase.setdefault(form, _lowercase_allowed(string, "alias"))
+                acronym.setdefault(form, False)
+        self._forms = tuple(sorted(lowercase))
+        self._lowercase = tuple(lowercase[form] for form in self._forms)
+        self._acronym = tuple(acronym[form] for form in self._forms)
+        self._dotted = tuple(form in dotted for form in self._forms)
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(
+                [f" {form}" for form in self._forms],
+                matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            )
+            if self._forms
+            else None
+        )
+        words = spotting_words()
+        self._stopwords = words.get("stopword", frozenset())
+        self._run_pattern, self._token_pattern = _patterns()
+
+    @property
+    def size(self) -> int:
+        """How many distinct forms the table automaton looks for."""
+        return len(self._forms)
+
+    def runs(self, text: str) -> list[Run]:
+        """Return the runs of capitalized name words in ``text``, in text order.
+
+        >>> spotter = Spotter([])
+        >>> text = "But General Qassem\\nSoleimani's men met Hadi al-Amiri in Baghdad."
+        >>> [[text[s:e] for s, e in run] for run in spotter.runs(text)]
+        [['General', 'Qassem', 'Soleimani'], ['Hadi', 'al-Amiri', 'Baghdad']]
+        """
+        runs: list[Run] = []
+        for found in self._run_pattern.finditer(text):
+            current: list[tuple[int, int]] = []
+            for token in self._token_pattern.finditer(text, found.start(), found.end()):
+                start, end = token.span()
+                word = token.group()
+                if word.lower() in self._stopwords:
+                    if current:
+                        runs.append(tuple(current))
+                    current = []
+                    continue
+                possessive = len(word) > 2 and word[-2] in _APOSTROPHES and word[-1] in "sS"
+                if possessive:
+                    end -= 2
+                current.append((start, end))
+                if possessive:
+                    # "Soleimani's Quds Force" is two names, not one.
+                    runs.append(tuple(current))
+                    current = []
+            if current:
+                runs.append(tuple(current))
+        return runs
+
+    def table_hits(self, text: str) -> list[tuple[int, int]]:
+        """Return the (start, end) of every table string found in ``text`` as whole words,
+        leftmost-longest and without overlaps, in text order.
+
+        >>> from namenorm import Entity
+        >>> spotter = Spotter([Entity(id="us", name="United States", aliases=["US"])])
+        >>> text = "Let us see: the US and the united states."
+        >>> [text[s:e] for s, e in spotter.table_hits(text)]
+        ['US', 'united states']
+        """
+        if self._automaton is None:
+            return []
+        folded = " " + fold_for_matching(text)
+        hits: list[tuple[int, int]] = []
+        for form, start, folded_end in self._automaton.find_matches_as_indexes(folded):
+            # The pattern begins with a space, so the hit begins a word; it must end one too.
+            if folded_end < len(folded) and folded[folded_end] not in " '":
+                continue
+            # Offsets in ``folded`` are one past those in ``text`` (the leading space).
+            end = folded_end - 1
+            surface = text[start:end]
+            if self._acronym[form] and not surface.isupper():
+                continue
+            if not self._lowercase[form] and surface == surface.lower():
+                continue
+            if self._dotted[form] and text.startswith(".", end):
+                end += 1
+            hits.append((start, end))
+        return hits

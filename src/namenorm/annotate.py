@@ -264,7 +264,7 @@ class Annotator:
         runs = self.spotter.runs(text)
         readings: list[_Reading] = []
         for run in runs:
-            self._settle(document, run, 0, len(run), readings)
+            self._settle(document, run, readings)
         for hit_start, end in self.spotter.table_hits(text):
             start = self._trim_article(text, hit_start, end)
             link = document.link(start, end)
@@ -304,35 +304,38 @@ class Annotator:
             self._known[word] = known
         return known
 
-    def _settle(
-        self, document: _Document, run: Run, first: int, last: int, found: list[_Reading]
-    ) -> None:
-        """Find the longest reading of ``run[first:last]`` that names an entity, then settle
-        what lies on either side of it the same way."""
+    def _settle(self, document: _Document, run: Run, found: list[_Reading]) -> None:
+        """Read ``run`` from left to right, taking at each word the longest reading that names
+        an entity (leftmost-longest, as a tokenizer would); a word that begins none is passed
+        over. At most ``MAX_READING_WORDS`` readings are tried per word, so the cost is linear
+        in the length of the run."""
         text = document.text
-        for length in range(min(last - first, MAX_READING_WORDS), 0, -1):
-            for begin in range(first, last - length + 1):
-                end = begin + length
-                head, tail = run[begin], run[end - 1]
-                if not (
-                    self._is_known(text[head[0] : head[1]])
-                    and self._is_known(text[tail[0] : tail[1]])
-                ):
-                    continue
-                link = document.link(head[0], tail[1])
-                if link.match is None or not _acceptable(link.match, length):
-                    continue
-                name_begin = _skip_titles(text, run, begin, end)
-                if name_begin < end:
-                    start = run[name_begin][0]
-                    found.append(
-                        _Reading(start, tail[1], document.link(start, tail[1]), end - name_begin)
-                    )
-                self._settle(document, run, first, begin, found)
-                self._settle(document, run, end, last, found)
-                return
-        if last - first == 1:
-            self._plural(document, run[first], found)
+        begin = 0
+        while begin < len(run):
+            taken = 0
+            head = run[begin]
+            if self._is_known(text[head[0] : head[1]]):
+                for length in range(min(len(run) - begin, MAX_READING_WORDS), 0, -1):
+                    end = begin + length
+                    tail = run[end - 1]
+                    if not self._is_known(text[tail[0] : tail[1]]):
+                        continue
+                    link = document.link(head[0], tail[1])
+                    if link.match is None or not _acceptable(link.match, length):
+                        continue
+                    name_begin = _skip_titles(text, run, begin, end)
+                    if name_begin < end:
+                        start = run[name_begin][0]
+                        found.append(
+                            _Reading(
+                                start, tail[1], document.link(start, tail[1]), end - name_begin
+                            )
+                        )
+                    taken = length
+                    break
+            if not taken:
+                self._plural(document, head, found)
+            begin += max(taken, 1)
 
     def _plural(self, document: _Document, word: tuple[int, int], found: list[_Reading]) -> None:
         """A lone word that names nothing may be a name with an English -s glued on

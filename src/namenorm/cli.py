@@ -3,6 +3,8 @@
     namenorm resolve "Qassem Suleimani" "Mustafa Khatami"   # one line each
     namenorm resolve --file seeds/names.txt                 # one name a line
     namenorm explain "Almohandes"                           # normalization steps and evidence
+    namenorm annotate seeds/                                # every mention of a corpus
+    namenorm rewrite corpus/ -o normalized/                 # canonical names, in new files
     namenorm --version
 
 Every command takes ``--table PATH`` (JSON, JSONL, CSV or TOML) instead of the built-in table.
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
     from namenorm.resolve import Resolver
 
-__all__ = ["main"]
+__all__ = ["main", "probability"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("--context", help="text around the names, for every name given")
     resolve.add_argument("--table", help="alias table file instead of the built-in table")
     resolve.add_argument(
-        "--threshold", type=_probability, help="confidence below which a name is NIL (0 to 1)"
+        "--threshold", type=probability, help="confidence below which a name is NIL (0 to 1)"
     )
     resolve.add_argument("--format", choices=("table", "jsonl"), default="table")
 
@@ -53,10 +55,19 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("names", nargs="+")
     explain.add_argument("--context", help="text around the names")
     explain.add_argument("--table", help="alias table file instead of the built-in table")
+
+    from namenorm.cli_corpus import add_corpus_commands  # noqa: PLC0415
+
+    add_corpus_commands(commands)
     return parser
 
 
-def _probability(text: str) -> float:
+def probability(text: str) -> float:
+    """Parse a command-line probability (0 to 1).
+
+    >>> probability("0.5")
+    0.5
+    """
     import argparse  # noqa: PLC0415
 
     try:
@@ -159,7 +170,14 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     try:
         if arguments.command == "resolve":
             return _resolve(arguments, stream)
-        return _explain(arguments, stream)
+        if arguments.command == "explain":
+            return _explain(arguments, stream)
+        from namenorm import cli_corpus  # noqa: PLC0415
+
+        resolver = _resolver(arguments.table, None)
+        if arguments.command == "annotate":
+            return cli_corpus.annotate_command(arguments, resolver, stream)
+        return cli_corpus.rewrite_command(arguments, resolver, stream)
     except NamenormError as error:
         sys.stderr.write(f"namenorm: error: {error}\n")
         return 2

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
 import attrs
 
 from namenorm.errors import CalibrationError
+from namenorm.model import FrozenMapping
 from namenorm.resources import cache, data_path, read_text, register_cache
 from namenorm.score import FEATURES
 from namenorm.textfiles import read_text_file
@@ -162,7 +162,7 @@ def sigmoid(value: float) -> float:
 
 def _read_only(values: Mapping[str, Any]) -> Mapping[str, Any]:
     # The model is shared (load_model caches it): its weights must not change under it.
-    return types.MappingProxyType(dict(values))
+    return FrozenMapping(values)
 
 
 @attrs.frozen

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 __all__ = [
     "CalibrationError",
+    "CorpusError",
     "LabeledDataError",
     "NamenormError",
     "RulesError",
@@ -91,4 +92,13 @@ class LabeledDataError(NamenormError, ValueError):
 
     >>> LabeledDataError("missing required field", path="l.jsonl", line=2, field="mention").field
     'mention'
+    """
+
+
+class CorpusError(NamenormError, ValueError):
+    """A corpus input cannot be read: a missing file, bytes that are not UTF-8 (with the byte
+    offset), a JSON Lines record without its text field; or an output would overwrite an input.
+
+    >>> str(CorpusError("not valid UTF-8 at byte 7", path="news/a.txt", line=1))
+    'news/a.txt:1: not valid UTF-8 at byte 7'
     """

@@ -13,9 +13,8 @@ shared between threads and compared. Change one with :func:`attrs.evolve`.
 
 from __future__ import annotations
 
-import types
-from collections.abc import Iterable, Mapping
-from typing import Literal, TypeAlias
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal, TypeAlias, TypeVar
 
 import attrs
 
@@ -24,6 +23,7 @@ __all__ = [
     "AttributeValue",
     "Entity",
     "Evidence",
+    "FrozenMapping",
     "Kind",
     "Match",
     "Method",
@@ -59,8 +59,43 @@ def _tuple_of_str(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(values)
 
 
+_Value = TypeVar("_Value")
+
+
+class FrozenMapping(Mapping[str, _Value]):
+    """A read-only mapping that, unlike ``types.MappingProxyType``, pickles: values cross to
+    worker processes (``annotate_corpus(..., workers=2)``).
+
+    >>> mapping = FrozenMapping({"b": 2, "a": 1})
+    >>> mapping["a"], len(mapping), mapping == {"a": 1, "b": 2}
+    (1, 2, True)
+    >>> import pickle; pickle.loads(pickle.dumps(mapping)) == mapping
+    True
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, values: Mapping[str, _Value] | None = None) -> None:
+        self._data: dict[str, _Value] = dict(values or {})
+
+    def __getitem__(self, key: str) -> _Value:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({self._data!r})"
+
+    def __reduce__(self) -> tuple[type[FrozenMapping[_Value]], tuple[dict[str, _Value]]]:
+        return (type(self), (self._data,))
+
+
 def _frozen_mapping(values: Mapping[str, AttributeValue]) -> Mapping[str, AttributeValue]:
-    return types.MappingProxyType(dict(values))
+    return FrozenMapping(values)
 
 
 @attrs.frozen

@@ -43,6 +43,10 @@ Run = tuple[tuple[int, int], ...]
 The text between two words (a space, a line break, a joiner such as "al" or "of") belongs to
 every reading that spans both."""
 
+WRAPPED_LINE_MIN = 40
+"""A run goes on across a single line break only after a line at least this long: hard-wrapped
+prose ("Abu Mahdi\nal-Muhandis"), not a list of names or a headline, one a line."""
+
 LOWERCASE_MIN_LETTERS = 5
 """A table string matches lower-case text only if it has at least this many letters."""
 
@@ -157,6 +161,15 @@ def _pattern_forms(string: str) -> set[str]:
     return forms
 
 
+def _short_line_between(text: str, end: int, start: int) -> bool:
+    """Whether a line break lies between two words after a line too short to be wrapped."""
+    newline = text.find("\n", end, start)
+    if newline < 0:
+        return False
+    line_start = text.rfind("\n", 0, newline) + 1
+    return newline - line_start < WRAPPED_LINE_MIN
+
+
 def _lowercase_allowed(string: str, role: str) -> bool:
     letters = sum(char.isalpha() for char in string)
     return role != "error" and not string.isupper() and letters >= LOWERCASE_MIN_LETTERS
@@ -223,9 +236,12 @@ class Spotter:
         """Return the runs of capitalized name words in ``text``, in text order.
 
         >>> spotter = Spotter([])
-        >>> text = "But General Qassem\\nSoleimani's men met Hadi al-Amiri in Baghdad."
+        >>> text = "But in a long wrapped line of prose, General Qassem\\nSoleimani's men met Hadi"
         >>> [[text[s:e] for s, e in run] for run in spotter.runs(text)]
-        [['General', 'Qassem', 'Soleimani'], ['Hadi', 'al-Amiri', 'Baghdad']]
+        [['General', 'Qassem', 'Soleimani'], ['Hadi']]
+        >>> text = "Hadi al-Amiri\\nBaghdad"
+        >>> [[text[s:e] for s, e in run] for run in spotter.runs(text)]
+        [['Hadi', 'al-Amiri'], ['Baghdad']]
         """
         runs: list[Run] = []
         for found in self._run_pattern.finditer(text):
@@ -233,6 +249,9 @@ class Spotter:
             for token in self._token_pattern.finditer(text, found.start(), found.end()):
                 start, end = token.span()
                 word = token.group()
+                if current and _short_line_between(text, current[-1][1], start):
+                    runs.append(tuple(current))
+                    current = []
                 if word.lower() in self._stopwords:
                     if current:
                         runs.append(tuple(current))

@@ -11,14 +11,18 @@
 'mustafa-al-kadhimi'
 >>> namenorm.compare("Qasem Soleimani", "Ghassem Suleimani") > 0.9
 True
+>>> [(m.text, m.match.entity.id) for m in resolver.annotate("Rai Allium quoted al-Sudani.")]
+[('Rai Allium', 'rai-al-youm'), ('al-Sudani', 'mohammed-shia-al-sudani')]
 
 The package never imports hypothesis.
 """
 
 from __future__ import annotations
 
+from namenorm.annotate import Annotation, Annotator, Mention
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
-from namenorm.errors import CalibrationError, NamenormError, RulesError, TableError
+from namenorm.corpus import Document, annotate_corpus, read_documents
+from namenorm.errors import CalibrationError, CorpusError, NamenormError, RulesError, TableError
 from namenorm.model import KINDS, Entity, Evidence, Kind, Match, Method, Normalization, Step
 from namenorm.normalize import (
     analyze,
@@ -29,7 +33,7 @@ from namenorm.normalize import (
     replay,
     skeleton_key,
 )
-from namenorm.resolve import FeatureRow, Resolver, compare
+from namenorm.resolve import FeatureRow, Link, PreparedContext, Resolver, compare
 from namenorm.resources import reset_caches
 from namenorm.tables import AliasTable, load_table
 
@@ -39,22 +43,30 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "KINDS",
     "AliasTable",
+    "Annotation",
+    "Annotator",
     "CalibrationError",
     "ConfidenceModel",
+    "CorpusError",
+    "Document",
     "Entity",
     "Evidence",
     "FeatureRow",
     "Kind",
+    "Link",
     "Match",
+    "Mention",
     "Method",
     "NamenormError",
     "Normalization",
+    "PreparedContext",
     "Resolver",
     "RulesError",
     "Step",
     "TableError",
     "__version__",
     "analyze",
+    "annotate_corpus",
     "compare",
     "explain_normalization",
     "load_model",
@@ -62,6 +74,7 @@ __all__ = [
     "normalize",
     "normalize_text",
     "phonetic_key",
+    "read_documents",
     "replay",
     "reset_caches",
     "skeleton_key",

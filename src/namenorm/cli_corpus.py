@@ -40,7 +40,7 @@ from namenorm.output import (
 from namenorm.progress import Progress
 from namenorm.resolve import Resolver
 
-__all__ = ["add_corpus_commands", "annotate_command", "rewrite_command"]
+__all__ = ["add_corpus_commands"]
 
 FORMATS = ("table", "jsonl", "csv", "html")
 

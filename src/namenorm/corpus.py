@@ -50,9 +50,9 @@ ErrorPolicy: TypeAlias = Literal["strict", "replace"]
 """What to do with bytes that are not UTF-8: ``strict`` raises :class:`CorpusError` naming the
 file and byte offset; ``replace`` puts U+FFFD in their place and records how many."""
 
-BATCH_CHARACTERS = 1 << 20
+BATCH_CHARACTERS = 1 << 16
 """A batch sent to a worker process holds about this many characters (or one document)."""
-BATCH_DOCUMENTS = 256
+BATCH_DOCUMENTS = 64
 IN_FLIGHT_PER_WORKER = 2
 """Batches queued per worker: enough to keep it busy, few enough that memory stays flat."""
 

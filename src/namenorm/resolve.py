@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +27,7 @@ from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.index import CandidateIndex, Entry
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text
+from namenorm.resources import register_cache
 from namenorm.score import conflicts, pair_features, similarity
 from namenorm.tables import AliasTable, load_table
 
@@ -128,6 +130,21 @@ _Row = tuple[Entry, dict[str, float], tuple[str, ...]]
 class _EntityContext:
     terms: tuple[str, ...]
     names: tuple[str, ...]
+    # Padded once here, not for every mention: " term " is what a context is searched for.
+    padded_terms: tuple[tuple[str, str], ...] = attrs.field(init=False)
+    padded_names: tuple[str, ...] = attrs.field(init=False)
+
+    @padded_terms.default
+    def _pad_terms(self) -> tuple[tuple[str, str], ...]:
+        return tuple((term, _padded(term)) for term in self.terms)
+
+    @padded_names.default
+    def _pad_names(self) -> tuple[str, ...]:
+        return tuple(_padded(name) for name in self.names)
+
+
+_normalized_mention = register_cache(functools.lru_cache(maxsize=BASE_CACHE_SIZE)(normalize_text))
+"""normalize_text of a mention, remembered: running text repeats its names."""
 
 
 def _padded(text: str) -> str:
@@ -200,6 +217,7 @@ class Resolver:
                 full_names.setdefault(entry.entity_index, []).append(entry.analysis)
         self._full_names = full_names
         self._annotator: Annotator | None = None
+        self._link_cache: dict[tuple[object, ...], Link] = {}
         self._base_cache: dict[str, tuple[Normalization, list[tuple[Entry, dict[str, float]]]]] = {}
 
     @property
@@ -252,8 +270,8 @@ class Resolver:
             return {"context": 0.0, "comention": 0.0}, ()
         info = self._contexts[entity_index]
         padded = _padded(context)
-        hits = tuple(term for term in info.terms if _padded(term) in padded)
-        comention = any(_padded(name) in padded for name in info.names)
+        hits = tuple(term for term, padded_term in info.padded_terms if padded_term in padded)
+        comention = any(name in padded for name in info.padded_names)
         return {
             "context": min(1.0, len(hits) / CONTEXT_SATURATION),
             "comention": float(comention),
@@ -276,20 +294,34 @@ class Resolver:
         self, name: str, prepared: str | None
     ) -> tuple[Normalization, list[_Row]]:
         query, base = self._base_rows(name)
+        return query, self._with_context(base, self._contexts_of(base, prepared))
+
+    def _contexts_of(
+        self, base: Sequence[tuple[Entry, dict[str, float]]], prepared: str | None
+    ) -> dict[int, tuple[dict[str, float], tuple[str, ...]]]:
+        """The context features of each candidate entity (its words found in ``prepared``)."""
         entity_context: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
-        rows: list[_Row] = []
-        for entry, base_features in base:
+        for entry, _ in base:
             if entry.entity_index not in entity_context:
                 entity_context[entry.entity_index] = self._context_features(
                     entry.entity_index, prepared
                 )
+        return entity_context
+
+    def _with_context(
+        self,
+        base: Sequence[tuple[Entry, dict[str, float]]],
+        entity_context: Mapping[int, tuple[dict[str, float], tuple[str, ...]]],
+    ) -> list[_Row]:
+        rows: list[_Row] = []
+        for entry, base_features in base:
             context_features, hits = entity_context[entry.entity_index]
             features = dict(base_features)
             features.update(context_features)
             rows.append((entry, features, hits))
         self._add_context_lead(rows, entity_context)
         _add_rivalry(rows)
-        return query, rows
+        return rows
 
     def _base_rows(self, name: str) -> tuple[Normalization, list[tuple[Entry, dict[str, float]]]]:
         """The features of ``name`` that do not depend on its context, cached per name: a
@@ -428,14 +460,33 @@ class Resolver:
         limit = self.threshold if threshold is None else threshold
         prepared = None
         if context is not None:
-            own = _padded(normalize_text(name))
+            own = _padded(_normalized_mention(name))
             # The mention itself is not context.
             prepared = context.text.replace(own, " ") if own.strip() else context.text
-        query, ranked = self._rank(*self._features_prepared(name, prepared))
-        if not ranked:
+        query, base = self._base_rows(name)
+        if not base:
             return Link(None, None)
+        contexts = self._contexts_of(base, prepared)
+        # The answer depends only on the mention and on which of its candidates' words the
+        # context holds: a corpus repeats both, so the answer is kept.
+        key = (
+            name,
+            limit,
+            tuple(
+                (index, features["context"], features["comention"], hits)
+                for index, (features, hits) in contexts.items()
+            ),
+        )
+        cached = self._link_cache.get(key)
+        if cached is not None:
+            return cached
+        _, ranked = self._rank(query, self._with_context(base, contexts))
         best = self._match(query, ranked, 0)
-        return Link(best if best.confidence >= limit else None, best)
+        link = Link(best if best.confidence >= limit else None, best)
+        if len(self._link_cache) >= BASE_CACHE_SIZE:
+            self._link_cache.clear()
+        self._link_cache[key] = link
+        return link
 
     def _match(self, query: Normalization, ranked: Sequence[_Scored], position: int) -> Match:
         chosen = ranked[position]

@@ -156,6 +156,7 @@ def _format(arguments: argparse.Namespace) -> str:
         return str(arguments.format)
     if arguments.output:
         suffix = Path(arguments.output).suffix.lstrip(".").lower()
+        suffix = {"htm": "html", "ndjson": "jsonl"}.get(suffix, suffix)
         if suffix in FORMATS:
             return suffix
     return "table"
@@ -165,6 +166,8 @@ def annotate_command(arguments: argparse.Namespace, resolver: Resolver, out: Tex
     """Run ``namenorm annotate``; return the exit status."""
     chosen = _format(arguments)
     sources = [Path(item) for item in arguments.inputs]
+    if arguments.output:
+        _check_not_an_input(Path(arguments.output), sources, arguments.glob)
     results = _annotated(arguments, resolver, sources)
     if arguments.output:
         with atomic_output(arguments.output) as handle:
@@ -229,50 +232,87 @@ def _write_table(
     )
 
 
-def _output_path(document: Document, source: Path, folder: Path) -> Path:
-    if document.path is None:
-        raise CorpusError("rewrite writes files: give files or folders, or - with no -o")
-    path = Path(document.path)
-    relative = path.relative_to(source) if source.is_dir() else Path(path.name)
-    return folder / relative
-
-
-def _check_output_folder(folder: Path, sources: list[Path]) -> None:
-    target = folder.resolve()
+def _check_not_an_input(output: Path, sources: list[Path], glob: str) -> None:
+    """Refuse an output file that is one of the inputs, or would be read as one."""
+    target = output.resolve()
     for source in sources:
         if os.fspath(source) == "-":
             continue
         resolved = source.resolve()
-        if source.is_dir() and (target == resolved or resolved in target.parents):
+        inside = source.is_dir() and resolved in target.parents and target.match(glob)
+        if target == resolved or inside:
             raise CorpusError(
-                "the output folder is the input folder or inside it; choose another",
-                path=os.fspath(folder),
+                "the output would overwrite or be read as an input; choose another -o",
+                path=os.fspath(output),
             )
+
+
+def _rewrite_plan(sources: list[Path], folder: Path, glob: str) -> list[tuple[Path, Path]]:
+    """Every (input file, output file) of a rewrite, checked before anything is written: no
+    JSON Lines, no output that is an input, no two inputs writing the same output."""
+    target = folder.resolve()
+    plan: list[tuple[Path, Path]] = []
+    for source in sources:
+        if source.is_dir():
+            resolved = source.resolve()
+            if target == resolved or resolved in target.parents:
+                raise CorpusError(
+                    "the output folder is the input folder or inside it; choose another",
+                    path=os.fspath(folder),
+                )
+            files = sorted(
+                (found for found in source.rglob(glob) if found.is_file()),
+                key=lambda found: found.relative_to(source).parts,
+            )
+            plan += [(found, folder / found.relative_to(source)) for found in files]
+        elif source.exists():
+            plan.append((source, folder / source.name))
+        else:
+            raise CorpusError("no such file or folder", path=os.fspath(source))
+    inputs = {found.resolve() for found, _ in plan}
+    outputs: dict[Path, Path] = {}
+    for found, output in plan:
+        if found.suffix == ".jsonl":
+            raise CorpusError(
+                "rewrite takes text files, not JSON Lines (annotate them instead)",
+                path=os.fspath(found),
+            )
+        resolved_output = output.resolve()
+        if resolved_output in inputs:
+            raise CorpusError(
+                f"the output {os.fspath(output)} would overwrite an input; choose another -o",
+                path=os.fspath(found),
+            )
+        if resolved_output in outputs:
+            raise CorpusError(
+                f"{os.fspath(outputs[resolved_output])} and {os.fspath(found)} would both be "
+                f"written to {os.fspath(output)}; rewrite them to different folders",
+                path=os.fspath(found),
+            )
+        outputs[resolved_output] = found
+    return plan
 
 
 def rewrite_command(arguments: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:
     """Run ``namenorm rewrite``; return the exit status."""
     sources = [Path(item) for item in arguments.inputs]
-    if any(source.suffix == ".jsonl" for source in sources):
-        raise CorpusError("rewrite takes text files and folders, not JSON Lines", path="-")
+    stdin_only = [os.fspath(source) for source in sources] == ["-"]
+    if arguments.jsonl:
+        raise CorpusError("rewrite takes text, not JSON Lines (annotate them instead)")
     if arguments.output is None:
-        if [os.fspath(source) for source in sources] != ["-"]:
+        if not stdin_only:
             raise CorpusError("rewrite needs -o FOLDER (inputs are never overwritten)")
         for _, annotation in _annotated(arguments, resolver, sources):
             out.write(annotation.rewrite(arguments.style))
         return 0
+    if any(os.fspath(source) == "-" for source in sources):
+        raise CorpusError("standard input is rewritten to standard output: leave out -o")
     folder = Path(arguments.output)
-    _check_output_folder(folder, sources)
-    written = 0
-    for source in sources:
-        for document, annotation in _annotated(arguments, resolver, [source]):
-            target = _output_path(document, source, folder)
-            if document.path is not None and target.resolve() == Path(document.path).resolve():
-                raise CorpusError(
-                    "would overwrite the input; choose another -o", path=document.path
-                )
-            with atomic_output(target, bom=document.bom) as handle:
-                handle.write(annotation.rewrite(arguments.style))
-            written += 1
-    sys.stderr.write(f"namenorm: wrote {written} file(s) to {folder}\n")
+    plan = _rewrite_plan(sources, folder, arguments.glob)
+    outputs = [output for _, output in plan]
+    results = _annotated(arguments, resolver, [found for found, _ in plan])
+    for output, (document, annotation) in zip(outputs, results, strict=True):
+        with atomic_output(output, bom=document.bom) as handle:
+            handle.write(annotation.rewrite(arguments.style))
+    sys.stderr.write(f"namenorm: wrote {len(plan)} file(s) to {folder}\n")
     return 0

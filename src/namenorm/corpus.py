@@ -35,7 +35,6 @@ from namenorm.confidence import ConfidenceModel
 from namenorm.errors import CorpusError
 from namenorm.resolve import Resolver
 from namenorm.tables import AliasTable
-from namenorm.textfiles import read_text_file
 
 __all__ = [
     "Document",
@@ -116,21 +115,29 @@ def _jsonl_documents(
 ) -> Iterator[Document]:
     """One document per JSON Lines record, read a line at a time (flat memory)."""
     offset = 0
-    for number, raw in enumerate(handle, start=1):
+    for number, raw_line in enumerate(handle, start=1):
         line_start = offset
-        offset += len(raw)
+        offset += len(raw_line)
+        raw = raw_line
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+            line_start += len(codecs.BOM_UTF8)
         if not raw.strip():
             continue
+        replaced, first_replaced = 0, None
         try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            line = raw.decode("utf-8")
         except UnicodeDecodeError as problem:
+            first_replaced = line_start + problem.start
             if errors == "strict":
                 raise CorpusError(
-                    f"not valid UTF-8 at byte {line_start + problem.start} ({problem.reason})",
+                    f"not valid UTF-8 at byte {first_replaced} ({problem.reason}); save the "
+                    "file as UTF-8, or pass errors='replace' (--errors replace)",
                     path=location,
                     line=number,
                 ) from problem
             line = raw.decode("utf-8", errors="replace")
+            replaced = line.count("\ufffd") - raw.count("\ufffd".encode())
         try:
             record = json.loads(line)
         except json.JSONDecodeError as problem:
@@ -145,7 +152,13 @@ def _jsonl_documents(
             raise CorpusError(f"text {problem_text}", path=location, line=number, field=text_field)
         identifier = record.get(id_field)
         doc_id = f"{location}:{number}" if identifier is None else str(identifier)
-        yield Document(id=doc_id, text=text, path=location)
+        yield Document(
+            id=doc_id,
+            text=text,
+            path=location,
+            replaced=replaced,
+            first_replaced=first_replaced,
+        )
 
 
 @attrs.frozen
@@ -190,11 +203,6 @@ def _path_documents(path: Path, options: _Reading) -> Iterator[Document]:
                 f"cannot read the file: {problem.strerror}", path=location
             ) from problem
         return
-    if errors == "strict":
-        text = read_text_file(path, error=CorpusError)
-        bom = text != "" and _starts_with_bom(path)
-        yield Document(id=location, text=text, path=location, bom=bom)
-        return
     try:
         data = path.read_bytes()
     except OSError as problem:
@@ -204,11 +212,6 @@ def _path_documents(path: Path, options: _Reading) -> Iterator[Document]:
 
 def _is_jsonl(location: str) -> bool:
     return location.endswith(".jsonl")
-
-
-def _starts_with_bom(path: Path) -> bool:
-    with path.open("rb") as handle:
-        return handle.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
 
 
 def read_documents(
@@ -233,7 +236,10 @@ def read_documents(
     """
     if errors not in ("strict", "replace"):
         raise ValueError(f"errors must be 'strict' or 'replace', got {errors!r}")
-    options = _Reading(glob, text_field, id_field, errors, stdin_jsonl)
+    return _documents(sources, _Reading(glob, text_field, id_field, errors, stdin_jsonl))
+
+
+def _documents(sources: Iterable[Source], options: _Reading) -> Iterator[Document]:
     for number, source in enumerate(sources, start=1):
         if isinstance(source, Document):
             yield source
@@ -308,6 +314,12 @@ def annotate_documents(
         raise ValueError(f"workers must be at least 1, got {workers!r}")
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
+    return _annotated(documents, resolver, workers, threshold)
+
+
+def _annotated(
+    documents: Iterable[Document], resolver: Resolver, workers: int, threshold: float | None
+) -> Iterator[tuple[Document, Annotation]]:
     if workers == 1:
         annotator = resolver.annotator()
         for document in documents:
@@ -378,7 +390,5 @@ def annotate_corpus(
         errors=errors,
         stdin_jsonl=stdin_jsonl,
     )
-    for document, annotation in annotate_documents(
-        documents, chosen, workers=workers, threshold=threshold
-    ):
-        yield document.id, annotation
+    annotated = annotate_documents(documents, chosen, workers=workers, threshold=threshold)
+    return ((document.id, annotation) for document, annotation in annotated)

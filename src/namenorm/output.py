@@ -269,13 +269,17 @@ def atomic_output(
     except OSError as problem:
         raise CorpusError(f"cannot write here: {problem.strerror}", path=str(target)) from problem
     try:
-        with open(
-            descriptor, "w", encoding="utf-8-sig" if bom else "utf-8", newline=newline
-        ) as handle:
+        encoding = "utf-8-sig" if bom else "utf-8"
+        with open(descriptor, "w", encoding=encoding, newline=newline) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except OSError as problem:
+            raise CorpusError(
+                f"cannot write here: {problem.strerror}", path=str(target)
+            ) from problem
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

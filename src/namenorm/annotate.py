@@ -151,13 +151,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentences (start, end) covering it: after ., ! or ? followed by
     space (not after an initial, so "U.S. Army" stays whole) and at blank lines.
 
-    >>> text = "The U.S. Army left. Then Iran spoke!\\n\\nNext."
+    >>> text = "The U.S. Army left. Then Gen. Smith spoke!\\n\\nNext."
     >>> [text[s:e].strip() for s, e in sentence_spans(text)]
-    ['The U.S. Army left.', 'Then Iran spoke!', 'Next.']
+    ['The U.S. Army left.', 'Then Gen. Smith spoke!', 'Next.']
     """
     spans: list[tuple[int, int]] = []
     start = 0
+    abbreviations = spotting_words().get("abbreviation", frozenset())
     for end in _SENTENCE_END.finditer(text):
+        before = text[start : end.start()].rsplit(maxsplit=1)
+        if before and text[end.start()] == "." and before[-1].lower() in abbreviations:
+            continue  # "Mr. Smith", "Gen. Soleimani": not the end of a sentence
         spans.append((start, end.end()))
         start = end.end()
     if start < len(text) or not spans:
@@ -323,14 +327,15 @@ class Annotator:
                     link = document.link(head[0], tail[1])
                     if link.match is None or not _acceptable(link.match, length):
                         continue
+                    reading = _Reading(head[0], tail[1], link, length)
                     name_begin = _skip_titles(text, run, begin, end)
-                    if name_begin < end:
+                    if begin < name_begin < end:
+                        # The name without its title, if that still names the entity.
                         start = run[name_begin][0]
-                        found.append(
-                            _Reading(
-                                start, tail[1], document.link(start, tail[1]), end - name_begin
-                            )
-                        )
+                        bare = document.link(start, tail[1])
+                        if bare.match is not None and _acceptable(bare.match, end - name_begin):
+                            reading = _Reading(start, tail[1], bare, end - name_begin)
+                    found.append(reading)
                     taken = length
                     break
             if not taken:

@@ -51,7 +51,12 @@ LOWERCASE_MIN_LETTERS = 5
 """A table string matches lower-case text only if it has at least this many letters."""
 
 _APOSTROPHES = "'’`ʼ"
-_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_CASELESS = (
+    # Arabic-script letters and marks (not its comma, semicolon, question mark, digits or
+    # full stop), its supplements and presentation forms; Hebrew letters and points.
+    "\u0610-\u061a\u0620-\u065f\u066e-\u06d3\u06d5-\u06ff\u0750-\u077f\u08a0-\u08ff"
+    "\ufb50-\ufdff\ufe70-\ufefc\u0591-\u05c7\u05d0-\u05f4"
+)
 _FOLD_RANGE = 0x3000
 
 
@@ -102,8 +107,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     hyphenated = words.get("joiner", frozenset()) | words.get("attached", frozenset())
     attached = rf"(?:{_alternation(hyphenated)})-{capitalized}"
     initials = rf"(?:[{upper}]\.){{2,}}|[{upper}]\.(?=[ \t]+[{upper}])"
-    arabic = rf"[{_ARABIC}]+"
-    token = rf"(?:{initials}|{attached}|{capitalized}|{arabic})"
+    caseless = rf"[{_CASELESS}]+"
+    token = rf"(?:{initials}|{attached}|{capitalized}|{caseless})"
     separator = r"(?:[ \t\u00a0]+|[ \t\u00a0]*\r?\n[ \t\u00a0]*)"
     run = (
         # A run may begin after a hyphen: "anti-U.S.", "pro-Iranian".
@@ -155,10 +160,24 @@ def _pattern_forms(string: str) -> set[str]:
     with its hyphens closed up ("al-Sudani" as "alsudani")."""
     forms = set()
     for variant in (string, string.replace("-", "")):
-        folded = " ".join(fold_for_matching(variant).split())
-        if len(folded.replace(" ", "")) >= 2:
-            forms.add(folded)
+        folded = fold_for_matching(variant)
+        # Punctuation inside a string folds to spaces the text keeps too ("Washington, D.C."
+        # as "washington  d c"): the form as folded finds it, the squeezed form other spacing.
+        for form in (folded.strip(), " ".join(folded.split())):
+            if len(form.replace(" ", "")) >= 2:
+                forms.add(form)
     return forms
+
+
+def _is_stopword(word: str, stopwords: frozenset[str]) -> bool:
+    """A stopword, also with a possessive or contraction: "It's", "Don't", "We're"."""
+    lower = word.lower()
+    if lower in stopwords:
+        return True
+    for apostrophe in _APOSTROPHES:
+        if apostrophe in lower:
+            return lower.split(apostrophe, 1)[0] in stopwords
+    return False
 
 
 def _short_line_between(text: str, end: int, start: int) -> bool:
@@ -167,7 +186,8 @@ def _short_line_between(text: str, end: int, start: int) -> bool:
     if newline < 0:
         return False
     line_start = text.rfind("\n", 0, newline) + 1
-    return newline - line_start < WRAPPED_LINE_MIN
+    line_end = newline - 1 if newline > line_start and text[newline - 1] == "\r" else newline
+    return line_end - line_start < WRAPPED_LINE_MIN
 
 
 def _lowercase_allowed(string: str, role: str) -> bool:
@@ -252,7 +272,7 @@ class Spotter:
                 if current and _short_line_between(text, current[-1][1], start):
                     runs.append(tuple(current))
                     current = []
-                if word.lower() in self._stopwords:
+                if _is_stopword(word, self._stopwords):
                     if current:
                         runs.append(tuple(current))
                     current = []
@@ -292,7 +312,9 @@ class Spotter:
             surface = text[start:end]
             if self._acronym[form] and not surface.isupper():
                 continue
-            if not self._lowercase[form] and surface == surface.lower():
+            # Only text with letter case can be "in lower case": Arabic and Hebrew cannot.
+            lower_case = surface == surface.lower() and surface != surface.upper()
+            if not self._lowercase[form] and lower_case:
                 continue
             if self._dotted[form] and text.startswith(".", end):
                 end += 1

@@ -82,6 +82,21 @@ class Document:
 Source: TypeAlias = "Document | tuple[str, str] | str | os.PathLike[str]"
 
 
+def _not_utf8(location: str, line: int, offset: int, problem: UnicodeDecodeError) -> CorpusError:
+    return CorpusError(
+        f"not valid UTF-8 at byte {offset} ({problem.reason}); save the file as UTF-8, or "
+        "pass errors='replace' (--errors replace)",
+        path=location,
+        line=line,
+    )
+
+
+def _replace_invalid(data: bytes) -> tuple[str, int]:
+    """The text with U+FFFD for each invalid sequence, and how many were replaced."""
+    text = data.decode("utf-8", errors="replace")
+    return text, text.count("\ufffd") - data.count("\ufffd".encode())
+
+
 def _decode(data: bytes, location: str, errors: ErrorPolicy) -> Document:
     """A file's bytes as a document, or :class:`CorpusError` naming the bad byte."""
     bom = data.startswith(codecs.BOM_UTF8)
@@ -92,14 +107,8 @@ def _decode(data: bytes, location: str, errors: ErrorPolicy) -> Document:
         offset = problem.start + (len(codecs.BOM_UTF8) if bom else 0)
         if errors == "strict":
             line = data.count(b"\n", 0, offset) + 1
-            raise CorpusError(
-                f"not valid UTF-8 at byte {offset} ({problem.reason}); save the file as "
-                "UTF-8, or pass errors='replace' (--errors replace)",
-                path=location,
-                line=line,
-            ) from problem
-        text = body.decode("utf-8", errors="replace")
-        replaced = text.count("\ufffd") - body.count("\ufffd".encode())
+            raise _not_utf8(location, line, offset, problem) from problem
+        text, replaced = _replace_invalid(body)
         return Document(
             id=location,
             text=text,
@@ -130,14 +139,8 @@ def _jsonl_documents(
         except UnicodeDecodeError as problem:
             first_replaced = line_start + problem.start
             if errors == "strict":
-                raise CorpusError(
-                    f"not valid UTF-8 at byte {first_replaced} ({problem.reason}); save the "
-                    "file as UTF-8, or pass errors='replace' (--errors replace)",
-                    path=location,
-                    line=number,
-                ) from problem
-            line = raw.decode("utf-8", errors="replace")
-            replaced = line.count("\ufffd") - raw.count("\ufffd".encode())
+                raise _not_utf8(location, number, first_replaced, problem) from problem
+            line, replaced = _replace_invalid(raw)
         try:
             record = json.loads(line)
         except json.JSONDecodeError as problem:

@@ -451,40 +451,41 @@ def _link_short_forms(
     confidence is the full name's.
     """
     everything = sorted([*mentions, *unresolved], key=lambda mention: mention.start)
-    people: list[tuple[Mention, frozenset[str]]] = []
+    people: list[tuple[Mention, Match, frozenset[str]]] = []
     linked: list[Mention] = []
     for spotted in everything:
-        mention = spotted
-        keys = _name_keys(mention.text)
+        keys = _name_keys(spotted.text)
         antecedent = next(
-            (full for full, full_keys in reversed(people) if keys and keys < full_keys), None
+            (
+                (full, full_match)
+                for full, full_match, full_keys in reversed(people)
+                if keys and keys < full_keys
+            ),
+            None,
         )
+        mention = spotted
+        own = spotted.match
         if antecedent is not None and (
-            mention.match is None
-            or (
-                mention.match.entity != _entity(antecedent)
-                and mention.match.method not in _LITERAL_METHODS
-            )
+            own is None
+            or (own.entity != antecedent[1].entity and own.method not in _LITERAL_METHODS)
         ):
-            mention = _coreference(mention, antecedent)
+            mention = _coreference(spotted, *antecedent)
         linked.append(mention)
         match = mention.match
-        full_name = len(keys) > 1 and match is not None and match.method != "coreference"
-        if full_name and match is not None and match.entity.kind == "person":
-            people.append((mention, keys))
+        if (
+            match is not None
+            and match.method != "coreference"
+            and match.entity.kind == "person"
+            and len(keys) > 1
+        ):
+            people.append((mention, match, keys))
     return (
         [mention for mention in linked if mention.match is not None],
         [mention for mention in linked if mention.match is None],
     )
 
 
-def _entity(mention: Mention) -> object:
-    return None if mention.match is None else mention.match.entity
-
-
-def _coreference(mention: Mention, antecedent: Mention) -> Mention:
-    full = antecedent.match
-    assert full is not None
+def _coreference(mention: Mention, antecedent: Mention, full: Match) -> Mention:
     evidence = Evidence(
         query=mention.text,
         alias=antecedent.text,

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from namenorm.annotate import Annotation
-from namenorm.corpus import Document, annotate_documents, read_documents
+from namenorm.corpus import Document, annotate_documents, folder_files, read_documents
 from namenorm.errors import CorpusError
 from namenorm.output import (
     HtmlReport,
@@ -260,11 +260,9 @@ def _rewrite_plan(sources: list[Path], folder: Path, glob: str) -> list[tuple[Pa
                     "the output folder is the input folder or inside it; choose another",
                     path=os.fspath(folder),
                 )
-            files = sorted(
-                (found for found in source.rglob(glob) if found.is_file()),
-                key=lambda found: found.relative_to(source).parts,
-            )
-            plan += [(found, folder / found.relative_to(source)) for found in files]
+            plan += [
+                (found, folder / found.relative_to(source)) for found in folder_files(source, glob)
+            ]
         elif source.exists():
             plan.append((source, folder / source.name))
         else:

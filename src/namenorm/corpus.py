@@ -42,6 +42,7 @@ __all__ = [
     "Source",
     "annotate_corpus",
     "annotate_documents",
+    "folder_files",
     "read_documents",
 ]
 
@@ -186,11 +187,7 @@ def _path_documents(path: Path, options: _Reading) -> Iterator[Document]:
             yield attrs.evolve(_decode(stdin.read(), "-", errors), path=None)
         return
     if path.is_dir():
-        files = sorted(
-            (found for found in path.rglob(options.glob) if found.is_file()),
-            key=lambda found: found.relative_to(path).parts,
-        )
-        for found in files:
+        for found in folder_files(path, options.glob):
             yield from _path_documents(found, options)
         return
     if not path.exists():
@@ -211,6 +208,23 @@ def _path_documents(path: Path, options: _Reading) -> Iterator[Document]:
     except OSError as problem:
         raise CorpusError(f"cannot read the file: {problem.strerror}", path=location) from problem
     yield _decode(data, location, errors)
+
+
+def folder_files(folder: Path, glob: str) -> list[Path]:
+    """The files under ``folder`` (recursively) whose names match ``glob``, in the order a
+    corpus is read: sorted by their path inside the folder.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ("b.txt", "a/z.txt", "c.md"):
+    ...     (folder / name).parent.mkdir(exist_ok=True); _ = (folder / name).write_text("x")
+    >>> [found.relative_to(folder).as_posix() for found in folder_files(folder, "*.txt")]
+    ['a/z.txt', 'b.txt']
+    """
+    return sorted(
+        (found for found in folder.rglob(glob) if found.is_file()),
+        key=lambda found: found.relative_to(folder).parts,
+    )
 
 
 def _is_jsonl(location: str) -> bool:

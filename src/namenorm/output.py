@@ -59,19 +59,19 @@ def mention_record(doc_id: str, mention: Mention) -> dict[str, Any]:
     >>> mention_record("d", mention)["confidence"]
     1.0
     """
+    entity = None if mention.match is None else mention.match.entity
     chosen = mention.match if mention.match is not None else mention.best
-    resolved = mention.match is not None
     return {
         "doc": doc_id,
         "start": mention.start,
         "end": mention.end,
         "surface": mention.text,
-        "entity": mention.match.entity.id if mention.match is not None else None,
-        "name": mention.match.entity.name if mention.match is not None else None,
-        "kind": mention.match.entity.kind if mention.match is not None else None,
+        "entity": None if entity is None else entity.id,
+        "name": None if entity is None else entity.name,
+        "kind": None if entity is None else entity.kind,
         "confidence": None if chosen is None else round(chosen.confidence, 4),
         "method": None if chosen is None else chosen.method,
-        "resolved": resolved,
+        "resolved": entity is not None,
     }
 
 

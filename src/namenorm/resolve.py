@@ -147,6 +147,11 @@ _normalized_mention = register_cache(functools.lru_cache(maxsize=BASE_CACHE_SIZE
 """normalize_text of a mention, remembered: running text repeats its names."""
 
 
+def _normalize_context(context: str) -> str:
+    # Possessives would glue the s to the word: Iran's and Nechirvan's name Iran, Nechirvan.
+    return normalize_text(_POSSESSIVE.sub("", context))
+
+
 def _padded(text: str) -> str:
     return f" {text} "
 
@@ -283,8 +288,7 @@ class Resolver:
         # The mention itself is not context: remove it before looking for the entity's words.
         if name.strip():
             context = re.sub(re.escape(name.strip()), " ", context, flags=re.IGNORECASE)
-        # Possessives would glue the s to the word: Iran's and Nechirvan's name Iran, Nechirvan.
-        return normalize_text(_POSSESSIVE.sub("", context))
+        return _normalize_context(context)
 
     def _features(self, name: str, context: str | None) -> tuple[Normalization, list[_Row]]:
         """Every candidate entry of ``name`` with its features and the context words found."""
@@ -438,8 +442,7 @@ class Resolver:
         >>> resolver.link("Mustafa Khatami", resolver.prepare_context(sentence)).best.entity.id
         'mustafa-al-kadhimi'
         """
-        # Possessives would glue the s to the word: Iran's and Nechirvan's name Iran, Nechirvan.
-        return PreparedContext(_padded(normalize_text(_POSSESSIVE.sub("", context))))
+        return PreparedContext(_padded(_normalize_context(context)))
 
     def link(
         self,

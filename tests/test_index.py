@@ -64,3 +64,96 @@ def test_common_tokens_do_not_flood_the_candidates() -> None:
     ids = {index.entries[number].entity.id for number in found}
     assert "abu-7" in ids
     assert len(ids) < 60
+
+
+# -- the bounded, sublinear index ----------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from namenorm.index import (  # noqa: E402
+    ENTRIES_PER_ENTITY,
+    SCORED_CANDIDATES,
+    deletions,
+)
+
+from .strategies import alias_tables  # noqa: E402
+
+short_words = st.text("abcdhklmnrst", min_size=3, max_size=9)
+
+
+@given(short_words, short_words)
+def test_words_one_edit_apart_share_a_deletion(first: str, second: str) -> None:
+    """The SymSpell property the fuzzy neighbourhood rests on."""
+    if Levenshtein.distance(first, second, weights=(1, 1, 1)) <= 1:
+        assert deletions(first, 1) & deletions(second, 1)
+
+
+@given(short_words)
+def test_deletions_hold_the_word_and_only_shorter_strings(word: str) -> None:
+    found = deletions(word, 2)
+    assert word in found
+    assert all(len(word) - 2 <= len(item) <= len(word) for item in found)
+
+
+def test_the_bound_keeps_few_entities_and_the_best_strings_of_each() -> None:
+    for mention in ["Barzani", "Hakim", "Abu", "Hussein", "al-Sadr", "Mohammed"]:
+        query = analyze(mention)
+        kept, spare = INDEX.candidate_split(query)
+        anchored = INDEX._anchored(query)
+        others = kept - anchored
+        entities = {int(INDEX.entry_entity[number]) for number in kept}
+        assert len(entities - {int(INDEX.entry_entity[n]) for n in anchored}) <= SCORED_CANDIDATES
+        per_entity: dict[int, int] = {}
+        for number in others:
+            entity = int(INDEX.entry_entity[number])
+            per_entity[entity] = per_entity.get(entity, 0) + 1
+        unbounded = INDEX.candidates(query, limit=None)
+        if len(unbounded) > SCORED_CANDIDATES:  # the bound applies
+            assert all(count <= ENTRIES_PER_ENTITY for count in per_entity.values())
+        assert kept <= unbounded
+        assert set(spare) <= unbounded - kept
+
+
+def test_the_bound_keeps_rivals_that_make_a_name_ambiguous() -> None:
+    ids = _entity_ids("Barzani")
+    assert {"masoud-barzani", "masrour-barzani", "nechirvan-barzani"} <= ids
+
+
+def test_the_bounded_stage_recalls_what_the_unbounded_one_finds() -> None:
+    """Recall of the bound itself over every table string with a letter dropped: the entity
+    the unbounded stage finds is kept by the bounded one."""
+    kept = total = 0
+    for entry in INDEX.entries:
+        typo = analyze(entry.string[:2] + entry.string[3:])
+        unbounded = {int(INDEX.entry_entity[n]) for n in INDEX.candidates(typo, limit=None)}
+        if entry.entity_index in unbounded:
+            total += 1
+            bounded = {int(INDEX.entry_entity[n]) for n in INDEX.candidates(typo)}
+            kept += entry.entity_index in bounded
+    assert kept / total >= 0.99
+
+
+@given(alias_tables())
+def test_token_counts_and_owners_agree_with_the_table(table: AliasTable) -> None:
+    index = CandidateIndex.build(table.entities)
+    owners: dict[str, set[int]] = {}
+    for position, entity in enumerate(table.entities):
+        for string in {*entity.names(), *entity.errors}:
+            for token in analyze(string).phonetic.split():
+                owners.setdefault(token, set()).add(position)
+    assert dict(index.token_entities) == {token: len(ids) for token, ids in owners.items()}
+    assert dict(index.unique_token_owner) == {
+        token: next(iter(ids)) for token, ids in owners.items() if len(ids) == 1
+    }
+    assert "zzzzqqq" not in index.token_entities
+
+
+def test_an_index_built_by_two_processes_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import namenorm.index as module  # noqa: PLC0415
+
+    monkeypatch.setattr(module, "PARALLEL_STRINGS", 10)
+    parallel = CandidateIndex.build(BUILTIN.entities, workers=2)
+    for name, array in INDEX.arrays().items():
+        assert (parallel.arrays()[name] == array).all(), name

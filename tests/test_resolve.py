@@ -229,3 +229,70 @@ def test_a_paragraph_is_not_a_name(resolver: Resolver) -> None:
     paragraph = " ".join(["Qasem Soleimani"] * 10)
     assert resolver.resolve(paragraph) is None
     assert resolver.candidates(paragraph) == []
+
+
+# -- resolve_many -----------------------------------------------------------------------------
+
+mention_variants = st.sampled_from(["", " ", "x", "Abu ", "al-", "Sheikh "])
+
+
+@settings(max_examples=40)
+@given(alias_tables(min_size=1, max_size=6), st.data())
+def test_resolve_many_equals_a_loop_of_resolve_on_random_tables(
+    table: AliasTable, data: st.DataObject
+) -> None:
+    names = [name for entity in table for name in entity.names()]
+    # Table names, the same spoiled (prefixes, a letter dropped), repeats and strangers.
+    mentions = data.draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(names),
+                st.builds(lambda p, n: p + n, mention_variants, st.sampled_from(names)),
+                st.builds(
+                    lambda n, i: n[:i] + n[i + 1 :], st.sampled_from(names), st.integers(0, 6)
+                ),
+                st.text(max_size=12),
+            ),
+            max_size=25,
+        )
+    )
+    contexts = data.draw(
+        st.none()
+        | st.lists(
+            st.none() | st.sampled_from(names), min_size=len(mentions), max_size=len(mentions)
+        )
+    )
+    looped = Resolver(table)
+    expected = [
+        looped.resolve(name, context=None if contexts is None else contexts[i])
+        for i, name in enumerate(mentions)
+    ]
+    assert Resolver(table).resolve_many(mentions, contexts) == expected
+
+
+def test_resolve_many_in_two_processes_gives_the_same_answers_in_order() -> None:
+    mentions = [
+        f"{name} {number % 7}" if number % 3 else name for number, (_, name) in enumerate(NAMES)
+    ]
+    mentions = (mentions * 2)[:600]
+    expected = [RESOLVER.resolve(name) for name in mentions]
+    assert Resolver(BUILTIN).resolve_many(mentions, workers=2) == expected
+
+
+def test_resolve_many_checks_its_arguments() -> None:
+    with pytest.raises(ValueError, match="2 names but 1 contexts"):
+        RESOLVER.resolve_many(["a", "b"], ["c"])
+    with pytest.raises(ValueError, match="workers"):
+        RESOLVER.resolve_many(["a"], workers=0)
+    with pytest.raises(ValueError, match="threshold"):
+        RESOLVER.resolve_many(["a"], threshold=1.5)
+    assert RESOLVER.resolve_many([]) == []
+
+
+def test_resolve_many_takes_the_threshold_given() -> None:
+    strict = RESOLVER.resolve_many(["Qassem Suleimani", "Soleimnai"], threshold=0.999999)
+    loose = RESOLVER.resolve_many(["Qassem Suleimani", "Soleimnai"], threshold=0.0)
+    assert all(m is not None for m in loose)
+    assert strict == [
+        RESOLVER.resolve(name, threshold=0.999999) for name in ["Qassem Suleimani", "Soleimnai"]
+    ]

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from namenorm import AliasTable, Entity, TableError, load_table
-from namenorm.tables import record_from_entity
+from namenorm import AliasTable, Entity, TableError, analyze, load_table
+from namenorm.tables import normalizes_to_something, record_from_entity
 
 RECORDS = [
     {
@@ -246,3 +246,18 @@ def test_jsonl_strings_may_hold_unicode_line_separators(tmp_path: Path) -> None:
     record = {"id": "a", "name": "A", "context": ["first\u2028second"]}
     path = _write(tmp_path, "t.jsonl", json.dumps(record, ensure_ascii=False) + "\n")
     assert load_table(path)["a"].context == ("first\u2028second",)
+
+
+@given(
+    st.text(max_size=8),
+    st.text("abcxyzABCXYZ0123456789", min_size=1, max_size=3),
+    st.text(max_size=8),
+)
+def test_no_rule_removes_an_ascii_letter_or_digit(before: str, kept: str, after: str) -> None:
+    """What lets a table load without analyzing names that have one (normalizes_to_something)."""
+    assert analyze(before + kept + after).text
+
+
+@given(st.text(max_size=12))
+def test_the_quick_emptiness_check_agrees_with_analysis(name: str) -> None:
+    assert normalizes_to_something(name) == bool(analyze(name).text)

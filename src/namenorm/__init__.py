@@ -22,7 +22,14 @@ from __future__ import annotations
 from namenorm.annotate import Annotation, Annotator, Mention
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.corpus import Document, annotate_corpus, read_documents
-from namenorm.errors import CalibrationError, CorpusError, NamenormError, RulesError, TableError
+from namenorm.errors import (
+    CalibrationError,
+    CorpusError,
+    NamenormError,
+    RulesError,
+    SnapshotError,
+    TableError,
+)
 from namenorm.model import KINDS, Entity, Evidence, Kind, Match, Method, Normalization, Step
 from namenorm.normalize import (
     analyze,
@@ -62,6 +69,7 @@ __all__ = [
     "PreparedContext",
     "Resolver",
     "RulesError",
+    "SnapshotError",
     "Step",
     "TableError",
     "__version__",

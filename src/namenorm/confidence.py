@@ -188,6 +188,17 @@ class ConfidenceModel:
         init=False, repr=False, eq=False
     )
 
+    _grouped: tuple[tuple[str, tuple[tuple[float, str | None], ...]], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+
+    @_grouped.default
+    def _group_terms(self) -> tuple[tuple[str, tuple[tuple[float, str | None], ...]], ...]:
+        groups: dict[str, list[tuple[float, str | None]]] = {}
+        for weight, names in self._terms:
+            groups.setdefault(names[0], []).append((weight, names[1] if len(names) > 1 else None))
+        return tuple((first, tuple(terms)) for first, terms in groups.items())
+
     @_terms.default
     def _split_terms(self) -> tuple[tuple[float, tuple[str, ...]], ...]:
         # Parsed once: the logit is computed for every candidate of every mention.
@@ -201,11 +212,12 @@ class ConfidenceModel:
         """The pair model's logit for one mention-entity pair (higher is likelier)."""
         total = self.pair_intercept
         get = features.get
-        for weight, names in self._terms:
-            value = get(names[0], 0.0)
-            if value and len(names) > 1:
-                value *= get(names[1], 0.0)
-            total += weight * value
+        # Terms grouped by their first feature: a feature at zero skips all of its terms.
+        for first, terms in self._grouped:
+            value = get(first, 0.0)
+            if value:
+                for weight, second in terms:
+                    total += weight * (value if second is None else value * get(second, 0.0))
         return total
 
     def log_odds(self, logit: float, rivals: Sequence[float]) -> float:

@@ -18,6 +18,7 @@ __all__ = [
     "LabeledDataError",
     "NamenormError",
     "RulesError",
+    "SnapshotError",
     "TableError",
 ]
 
@@ -101,4 +102,13 @@ class CorpusError(NamenormError, ValueError):
 
     >>> str(CorpusError("not valid UTF-8 at byte 7", path="news/a.txt", line=1))
     'news/a.txt:1: not valid UTF-8 at byte 7'
+    """
+
+
+class SnapshotError(NamenormError, ValueError):
+    """A table snapshot cannot be read or written: not a snapshot, truncated, malformed, or
+    written by a namenorm with another snapshot format or other normalization rules.
+
+    >>> str(SnapshotError("not a namenorm snapshot", path="table.nnsnap"))
+    'table.nnsnap: not a namenorm snapshot'
     """

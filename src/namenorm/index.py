@@ -1,10 +1,16 @@
 """Candidate generation: which table entries are worth scoring for a mention.
 
 The index is built once per table from the same normalization the mentions get. It answers a
-mention with the entries that share its normalized text, its phonetic or skeleton key, one of
-its name tokens (so "Sudani" finds "Mohammed Shia al-Sudani"), or that lie in a bounded fuzzy
-neighbourhood of its key or tokens (rapidfuzz over the key vocabularies). Scoring happens
-elsewhere (:mod:`namenorm.score`): the index decides recall, the scorer precision.
+mention with the entries that share its normalized text, its phonetic or skeleton key (spaces
+removed), one of its name tokens (so "Sudani" finds "Mohammed Shia al-Sudani"), or a token one
+or two letters away (a deletion neighbourhood in the manner of SymSpell over the tokens of the
+table, checked with rapidfuzz). Every lookup is a binary search or a dictionary probe, so the
+cost does not grow with the table; when more entries turn up than are worth scoring in full,
+rapidfuzz ranks them in bulk and the best are kept. Scoring happens elsewhere
+(:mod:`namenorm.score`): the index decides recall, the scorer precision.
+
+Everything is stored in numpy arrays (:mod:`namenorm.columns`), so a million-alias index fits
+in memory and a snapshot maps it back without parsing (:mod:`namenorm.snapshot`).
 
 >>> from namenorm import load_table
 >>> index = CandidateIndex.build(load_table())
@@ -15,27 +21,58 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+import itertools
+import multiprocessing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, overload
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
+from namenorm.columns import Int32Array, KeyMultimap, StringColumn, hash_keys
 from namenorm.model import Entity, Normalization
 from namenorm.normalize import analyze
+from namenorm.rules import load_rules
 
-__all__ = ["CandidateIndex", "Entry", "compact"]
+__all__ = ["CandidateIndex", "Entry", "compact", "deletions"]
 
 Role = Literal["name", "alias", "error"]
+ROLES: tuple[Role, ...] = ("name", "alias", "error")
 
-FUZZY_KEY_LIMIT = 12
-"""How many nearest whole-name phonetic keys the fuzzy neighbourhood adds."""
-FUZZY_KEY_CUTOFF = 70.0
 FUZZY_TOKEN_LIMIT = 6
 """How many nearest name tokens, per mention token, the fuzzy neighbourhood adds."""
 FUZZY_TOKEN_CUTOFF = 75.0
+"""The least ``fuzz.ratio`` of a neighbouring token."""
+FUZZY_MIN_LENGTH = 4
+"""Table tokens shorter than this are reached by no deletion (one letter is a quarter of them)."""
+QUERY_FUZZY_MIN_LENGTH = 3
+"""A mention token this long finds the table tokens one letter longer (Bad: Badr)."""
+TWO_DELETIONS_LENGTH = 8
+"""Tokens this long are reached through two deletions, shorter ones through one."""
 COMMON_TOKEN_ENTITIES = 40
 """A token carried by more entities than this (abu, mohammed) adds no candidates by itself."""
+LONE_TOKEN_POSTINGS = 2_000
+"""A one-word mention takes every entry with its word, up to this many (beyond, the word is
+so common that it names no one by itself)."""
+MAX_POSTINGS = 30_000
+"""A word (or neighbour) with more entries than this is too common to look through."""
+MAX_RANKED = 300
+"""At most this many entries found through words go on to bulk ranking."""
+SCORED_CANDIDATES = 12
+"""At most this many entities (besides those sharing a key with the mention) reach full
+scoring; rapidfuzz ranks the rest out in bulk."""
+ENTRIES_PER_ENTITY = 2
+"""How many of an entity's strings, its best by the bulk score, reach full scoring."""
+SPARE_CANDIDATES = 200
+"""How many of the entries ranked out are kept in reserve for the context to call back."""
+PARALLEL_STRINGS = 100_000
+"""Tables with at least this many strings are analyzed by several processes when allowed."""
+_CHUNK = 20_000
+
+_EXACT_TEXT, _EXACT_PHONETIC, _EXACT_SKELETON = "t\x1f", "p\x1f", "s\x1f"
+_WORD, _SKELETON_WORD = "w\x1f", "k\x1f"
 
 
 def compact(key: str) -> str:
@@ -45,6 +82,28 @@ def compact(key: str) -> str:
     'nasrala'
     """
     return key.replace(" ", "")
+
+
+def deletions(token: str, distance: int) -> set[str]:
+    """``token`` and every string made by deleting up to ``distance`` of its letters.
+
+    Two tokens within one edit (a substitution, an insertion, a deletion or two letters swapped)
+    share a string of their deletion sets: the SymSpell way to find neighbours without
+    comparing against every token.
+
+    >>> sorted(deletions("amri", 1))
+    ['ami', 'amr', 'amri', 'ari', 'mri']
+    """
+    found = {token}
+    frontier = {token}
+    for _ in range(distance):
+        frontier = {word[:i] + word[i + 1 :] for word in frontier for i in range(len(word))}
+        found |= frontier
+    return found
+
+
+def _deletion_distance(token: str) -> int:
+    return 2 if len(token) >= TWO_DELETIONS_LENGTH else 1
 
 
 @attrs.frozen
@@ -57,6 +116,7 @@ class Entry:
     [('name', 'raiium'), ('error', 'raialium')]
     """
 
+    number: int
     entity: Entity
     entity_index: int
     role: Role
@@ -66,19 +126,138 @@ class Entry:
     skeleton_compact: str
 
 
-def _add(postings: dict[str, list[int]], key: str, entry: int) -> None:
-    if key:
-        postings.setdefault(key, []).append(entry)
+_Analysis = tuple[str, str, str, str, bool]
+"""text, tokens (space-joined), phonetic, skeleton, latin: what an entry keeps of its analysis."""
 
 
-def _unique_owners(owners: Mapping[str, set[int]]) -> dict[str, int]:
+def _analyze_chunk(strings: Sequence[str]) -> list[_Analysis]:
+    results: list[_Analysis] = []
+    for string in strings:
+        analysis = analyze(string)
+        results.append(
+            (
+                analysis.text,
+                " ".join(analysis.tokens),
+                analysis.phonetic,
+                analysis.skeleton,
+                analysis.latin,
+            )
+        )
+    return results
+
+
+def _analyze_all(strings: Sequence[str], workers: int) -> list[_Analysis]:
+    chunks = [strings[start : start + _CHUNK] for start in range(0, len(strings), _CHUNK)]
+    if workers <= 1 or len(strings) < PARALLEL_STRINGS:
+        return [item for chunk in chunks for item in _analyze_chunk(chunk)]
+    # Fresh processes ("spawn") inherit no lock or thread; results come back in order.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers) as pool:
+        return [item for chunk in pool.imap(_analyze_chunk, chunks) for item in chunk]
+
+
+def _distinct_owners(
+    keyed: Iterable[tuple[Iterable[str], int]],
+) -> tuple[dict[str, int], dict[str, int]]:
+    """For each key, how many entities carry it and the last one seen; entries come grouped by
+    entity, so comparing with the last owner counts each entity once."""
+    counts: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for keys, owner in keyed:
+        for key in keys:
+            if last.get(key) != owner:
+                counts[key] = counts.get(key, 0) + 1
+                last[key] = owner
+    return counts, last
+
+
+class _Entries(Sequence[Entry]):
+    """The entries of an index, made on demand from its columns."""
+
+    def __init__(self, index: CandidateIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index.entry_entity)
+
+    @overload
+    def __getitem__(self, position: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Entry]: ...
+
+    def __getitem__(self, position: int | slice) -> Entry | list[Entry]:
+        if isinstance(position, slice):
+            return [self[number] for number in range(*position.indices(len(self)))]
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(f"entry {position} out of range")
+        return self._index.entry(position)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for number in range(len(self)):
+            yield self._index.entry(number)
+
+
+class _TokenCounts(Mapping[str, int]):
+    """How many entities carry each phonetic name token of the table."""
+
+    def __init__(self, index: CandidateIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, token: str) -> int:
+        position = self._index.token_position(token)
+        if position is None:
+            raise KeyError(token)
+        return int(self._index.vocabulary_entities[position])
+
+    def __contains__(self, token: object) -> bool:
+        return isinstance(token, str) and self._index.token_position(token) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.vocabulary)
+
+    def __len__(self) -> int:
+        return len(self._index.vocabulary)
+
+
+class _UniqueOwners(Mapping[str, int]):
     """Tokens carried by a single entity, and that entity: a mention with one names it."""
-    return {token: next(iter(ids)) for token, ids in owners.items() if len(ids) == 1}
+
+    def __init__(self, index: CandidateIndex, *, skeleton: bool) -> None:
+        self._index = index
+        self._skeleton = skeleton
+
+    def __getitem__(self, token: str) -> int:
+        if self._skeleton:
+            owners = self._index.skeleton_owner.get(token)
+            if len(owners):
+                return int(owners[0])
+        else:
+            position = self._index.token_position(token)
+            if position is not None and self._index.vocabulary_owner[position] >= 0:
+                return int(self._index.vocabulary_owner[position])
+        raise KeyError(token)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._skeleton:
+            raise TypeError("skeleton owners are stored hashed and cannot be listed")
+        for position, token in enumerate(self._index.vocabulary):
+            if self._index.vocabulary_owner[position] >= 0:
+                yield token
+
+    def __len__(self) -> int:
+        if self._skeleton:
+            return len(self._index.skeleton_owner)
+        return int(np.count_nonzero(self._index.vocabulary_owner >= 0))
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class CandidateIndex:
-    """Dictionaries and fuzzy vocabularies over every entry of a table; build with ``build``.
+    """Columns and hashed postings over every entry of a table; build with ``build``.
+
+    Entries (the strings of the table) are numbered entity by entity, in table order.
 
     >>> from namenorm import Entity
     >>> index = CandidateIndex.build([Entity(id="x", name="Hadi al-Amiri")])
@@ -86,116 +265,412 @@ class CandidateIndex:
     [0]
     """
 
-    entities: tuple[Entity, ...]
-    entries: tuple[Entry, ...]
-    by_text: Mapping[str, Sequence[int]]
-    by_phonetic: Mapping[str, Sequence[int]]
-    by_skeleton: Mapping[str, Sequence[int]]
-    by_token: Mapping[str, Sequence[int]]
-    by_skeleton_token: Mapping[str, Sequence[int]]
-    token_entities: Mapping[str, int]
-    unique_token_owner: Mapping[str, int]
-    unique_skeleton_owner: Mapping[str, int]
-    phonetic_keys: tuple[str, ...]
-    phonetic_key_entries: tuple[Sequence[int], ...]
-    tokens: tuple[str, ...]
+    entities: Sequence[Entity]
+    entry_entity: Int32Array
+    """The entity (its position in ``entities``) of each entry."""
+    entry_role: npt.NDArray[np.int8]
+    """The role of each entry, a position in ``ROLES``."""
+    entity_entries: npt.NDArray[np.int64]
+    """Entity ``e`` owns the entries ``entity_entries[e]`` to ``entity_entries[e + 1]``."""
+    strings: StringColumn
+    texts: StringColumn
+    tokens: StringColumn
+    phonetics: StringColumn
+    skeletons: StringColumn
+    latin: npt.NDArray[np.bool_]
+    key_owners: Int32Array
+    """How many entities share each entry's phonetic key."""
+    exact: KeyMultimap
+    """Normalized text, phonetic key and skeleton key (spaces removed) to entries."""
+    words: KeyMultimap
+    """Phonetic and skeleton name tokens to the entries that have them."""
+    vocabulary: StringColumn
+    """Every phonetic name token of the table, sorted."""
+    vocabulary_ids: KeyMultimap
+    vocabulary_entities: Int32Array
+    vocabulary_owner: Int32Array
+    """The entity of a token carried by one entity only, else -1."""
+    neighbours: KeyMultimap
+    """Deletion variants of the vocabulary tokens to the tokens."""
+    skeleton_owner: KeyMultimap
+    """Skeleton tokens carried by one entity only, to that entity."""
+    _entry_cache: dict[int, Entry] = attrs.field(init=False, factory=dict, repr=False)
+
+    # -- building ------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, entities: Iterable[Entity]) -> CandidateIndex:
-        """Index every name, alias and known error of ``entities``."""
-        entity_list = tuple(entities)
-        entries: list[Entry] = []
+    def build(cls, entities: Iterable[Entity], *, workers: int = 1) -> CandidateIndex:
+        """Index every name, alias and known error of ``entities``.
+
+        ``workers`` > 1 analyzes the strings of a large table in that many processes.
+        """
+        entity_list = entities if isinstance(entities, Sequence) else tuple(entities)
+        strings: list[str] = []
+        roles: list[int] = []
+        owners: list[int] = []
+        bounds = [0]
         for position, entity in enumerate(entity_list):
-            strings: list[tuple[Role, str]] = [("name", entity.name)]
-            strings += [("alias", alias) for alias in entity.aliases]
-            strings += [("error", error) for error in entity.errors]
             seen: set[str] = set()
-            for role, string in strings:
-                if string in seen:
-                    continue
-                seen.add(string)
-                analysis = analyze(string)
-                entries.append(
-                    Entry(
-                        entity=entity,
-                        entity_index=position,
-                        role=role,
-                        string=string,
-                        analysis=analysis,
-                        phonetic_compact=compact(analysis.phonetic),
-                        skeleton_compact=compact(analysis.skeleton),
-                    )
-                )
-        by_text: dict[str, list[int]] = {}
-        by_phonetic: dict[str, list[int]] = {}
-        by_skeleton: dict[str, list[int]] = {}
-        by_token: dict[str, list[int]] = {}
-        by_skeleton_token: dict[str, list[int]] = {}
-        token_owners: dict[str, set[int]] = {}
-        skeleton_owners: dict[str, set[int]] = {}
-        for number, entry in enumerate(entries):
-            _add(by_text, entry.analysis.text, number)
-            _add(by_phonetic, entry.phonetic_compact, number)
-            _add(by_skeleton, entry.skeleton_compact, number)
-            for token in set(entry.analysis.phonetic.split()):
-                _add(by_token, token, number)
-                token_owners.setdefault(token, set()).add(entry.entity_index)
-            for token in set(entry.analysis.skeleton.split()):
-                _add(by_skeleton_token, token, number)
-                skeleton_owners.setdefault(token, set()).add(entry.entity_index)
-        phonetic_keys = tuple(sorted(by_phonetic))
-        return cls(
-            entities=entity_list,
-            entries=tuple(entries),
-            by_text=by_text,
-            by_phonetic=by_phonetic,
-            by_skeleton=by_skeleton,
-            by_token=by_token,
-            by_skeleton_token=by_skeleton_token,
-            token_entities={token: len(owners) for token, owners in token_owners.items()},
-            unique_token_owner=_unique_owners(token_owners),
-            unique_skeleton_owner=_unique_owners(skeleton_owners),
-            phonetic_keys=phonetic_keys,
-            phonetic_key_entries=tuple(by_phonetic[key] for key in phonetic_keys),
-            tokens=tuple(sorted(by_token)),
+            for role, group in enumerate((entity.names()[:1], entity.aliases, entity.errors)):
+                for string in group:
+                    if string not in seen:
+                        seen.add(string)
+                        strings.append(string)
+                        roles.append(role)
+                        owners.append(position)
+            bounds.append(len(strings))
+        analyses = _analyze_all(strings, workers)
+        return cls._from_analyses(
+            entity_list,
+            strings,
+            np.asarray(roles, dtype=np.int8),
+            np.asarray(owners, dtype=np.int32),
+            np.asarray(bounds, dtype=np.int64),
+            analyses,
         )
 
-    def candidates(self, query: Normalization) -> set[int]:
-        """Return the numbers of the entries worth scoring for ``query``."""
-        found: set[int] = set()
+    @classmethod
+    def _from_analyses(  # noqa: PLR0917 - the parts of a table, in order
+        cls,
+        entities: Sequence[Entity],
+        strings: list[str],
+        roles: npt.NDArray[np.int8],
+        owners: Int32Array,
+        bounds: npt.NDArray[np.int64],
+        analyses: list[_Analysis],
+    ) -> CandidateIndex:
+        owner_list = owners.tolist()
+        phonetic_compacts = [compact(item[2]) for item in analyses]
+        key_counts, _ = _distinct_owners(
+            (([key] if key else []), owner)
+            for key, owner in zip(phonetic_compacts, owner_list, strict=True)
+        )
+        key_owners = np.asarray(
+            [key_counts.get(key, 1) for key in phonetic_compacts], dtype=np.int32
+        )
+        exact = KeyMultimap.build(_exact_pairs(analyses, phonetic_compacts))
+        words = KeyMultimap.build(_word_pairs(analyses))
+        token_counts, token_last = _distinct_owners(
+            (set(item[2].split()), owner) for item, owner in zip(analyses, owner_list, strict=True)
+        )
+        skeleton_counts, skeleton_last = _distinct_owners(
+            (set(item[3].split()), owner) for item, owner in zip(analyses, owner_list, strict=True)
+        )
+        vocabulary = sorted(token_counts)
+        neighbour_keys: list[str] = []
+        neighbour_values: list[int] = []
+        for position, token in enumerate(vocabulary):
+            if len(token) >= FUZZY_MIN_LENGTH:
+                variants = deletions(token, _deletion_distance(token))
+                neighbour_keys.extend(variants)
+                neighbour_values.extend(itertools.repeat(position, len(variants)))
+        return cls(
+            entities=entities,
+            entry_entity=owners,
+            entry_role=roles,
+            entity_entries=bounds,
+            strings=StringColumn.from_strings(strings),
+            texts=StringColumn.from_strings(item[0] for item in analyses),
+            tokens=StringColumn.from_strings(item[1] for item in analyses),
+            phonetics=StringColumn.from_strings(item[2] for item in analyses),
+            skeletons=StringColumn.from_strings(item[3] for item in analyses),
+            latin=np.asarray([item[4] for item in analyses], dtype=np.bool_),
+            key_owners=key_owners,
+            exact=exact,
+            words=words,
+            vocabulary=StringColumn.from_strings(vocabulary),
+            vocabulary_ids=KeyMultimap.from_hashes(
+                hash_keys(vocabulary), np.arange(len(vocabulary), dtype=np.int32)
+            ),
+            vocabulary_entities=np.asarray(
+                [token_counts[token] for token in vocabulary], dtype=np.int32
+            ),
+            vocabulary_owner=np.asarray(
+                [token_last[token] if token_counts[token] == 1 else -1 for token in vocabulary],
+                dtype=np.int32,
+            ),
+            neighbours=KeyMultimap.from_hashes(
+                hash_keys(neighbour_keys), np.asarray(neighbour_values, dtype=np.int32)
+            ),
+            skeleton_owner=KeyMultimap.build(
+                (token, skeleton_last[token])
+                for token, count in skeleton_counts.items()
+                if count == 1
+            ),
+        )
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def entries(self) -> Sequence[Entry]:
+        """Every entry, made on demand."""
+        return _Entries(self)
+
+    @property
+    def token_entities(self) -> Mapping[str, int]:
+        """How many entities carry each phonetic name token."""
+        return _TokenCounts(self)
+
+    @property
+    def unique_token_owner(self) -> Mapping[str, int]:
+        """Phonetic tokens carried by one entity only, and that entity's position."""
+        return _UniqueOwners(self, skeleton=False)
+
+    @property
+    def unique_skeleton_owner(self) -> Mapping[str, int]:
+        """Skeleton tokens carried by one entity only, and that entity's position."""
+        return _UniqueOwners(self, skeleton=True)
+
+    def token_position(self, token: str) -> int | None:
+        """The position of a phonetic token in ``vocabulary``, or None when no entry has it."""
+        found = self.vocabulary_ids.get(token)
+        if len(found) and self.vocabulary[int(found[0])] == token:
+            return int(found[0])
+        return None
+
+    def entry(self, number: int) -> Entry:
+        """Entry ``number``, with its analysis rebuilt from the columns."""
+        cached = self._entry_cache.get(number)
+        if cached is not None:
+            return cached
+        text = self.texts[number]
+        phonetic = self.phonetics[number]
+        skeleton = self.skeletons[number]
+        descriptors = load_rules().descriptors
+        analysis = Normalization(
+            original=self.strings[number],
+            text=text,
+            steps=(),
+            titles=(),
+            tokens=tuple(self.tokens[number].split()),
+            phonetic=phonetic,
+            skeleton=skeleton,
+            latin=bool(self.latin[number]),
+            descriptors=tuple(word for word in text.split() if word in descriptors),
+        )
+        entity_index = int(self.entry_entity[number])
+        entry = Entry(
+            number=number,
+            entity=self.entities[entity_index],
+            entity_index=entity_index,
+            role=ROLES[int(self.entry_role[number])],
+            string=analysis.original,
+            analysis=analysis,
+            phonetic_compact=compact(phonetic),
+            skeleton_compact=compact(skeleton),
+        )
+        if len(self._entry_cache) >= _ENTRY_CACHE_SIZE:
+            self._entry_cache.clear()
+        self._entry_cache[number] = entry
+        return entry
+
+    def entry_numbers(self, entity_index: int) -> range:
+        """The numbers of the entries of one entity."""
+        return range(
+            int(self.entity_entries[entity_index]), int(self.entity_entries[entity_index + 1])
+        )
+
+    # -- candidates ----------------------------------------------------------------------
+
+    def candidates(
+        self, query: Normalization, *, limit: int | None = SCORED_CANDIDATES
+    ) -> set[int]:
+        """Return the numbers of the entries worth scoring for ``query``: every entry that
+        shares its text or a key, and the best entries of the best ``limit`` entities among the
+        others (None: all of them)."""
+        return self.candidate_split(query, limit=limit)[0]
+
+    def candidate_split(
+        self, query: Normalization, *, limit: int | None = SCORED_CANDIDATES
+    ) -> tuple[set[int], tuple[int, ...]]:
+        """:meth:`candidates`, and the entries the bound left out, best first (up to
+        ``SPARE_CANDIDATES`` of them): the resolver takes back those its context names."""
+        anchored = self._anchored(query)
+        found = self._by_tokens(query)
+        found.difference_update(anchored)
+        if limit is None or len(anchored) + len(found) <= limit:
+            return anchored | found, ()
+        # The best entities, not the best strings: one entity's many aliases must not crowd
+        # out the rivals that make a mention ambiguous ("Barzani").
+        entities = {int(self.entry_entity[number]) for number in anchored}
+        taken: dict[int, int] = {}
+        kept = set(anchored)
+        spare: list[int] = []
+        for number in self._ranked(query, found):
+            entity = int(self.entry_entity[number])
+            room = entity in entities or len(entities) < limit
+            if room and taken.get(entity, 0) < ENTRIES_PER_ENTITY:
+                kept.add(number)
+                entities.add(entity)
+                taken[entity] = taken.get(entity, 0) + 1
+            elif len(spare) < SPARE_CANDIDATES:
+                spare.append(number)
+        return kept, tuple(spare)
+
+    def candidate_entities(self, name: str, *, limit: int | None = SCORED_CANDIDATES) -> set[str]:
+        """The ids of the entities whose entries :meth:`candidates` yields for ``name``.
+
+        >>> from namenorm import load_table
+        >>> "qasem-soleimani" in CandidateIndex.build(load_table()).candidate_entities("Solaimani")
+        True
+        """
+        return {
+            self.entities[int(self.entry_entity[number])].id
+            for number in self.candidates(analyze(name), limit=limit)
+        }
+
+    def _anchored(self, query: Normalization) -> set[int]:
+        keys = []
+        if query.text:
+            keys.append(_EXACT_TEXT + query.text)
         phonetic = compact(query.phonetic)
-        skeleton = compact(query.skeleton)
-        found.update(self.by_text.get(query.text, ()))
-        found.update(self.by_phonetic.get(phonetic, ()))
-        if len(skeleton) >= 2:
-            found.update(self.by_skeleton.get(skeleton, ()))
-        tokens = query.phonetic.split()
-        for token in tokens:
-            if len(tokens) == 1 or self.token_entities.get(token, 0) <= COMMON_TOKEN_ENTITIES:
-                found.update(self.by_token.get(token, ()))
-        if not query.latin:
-            for token in query.skeleton.split():
-                if len(token) >= 2:
-                    found.update(self.by_skeleton_token.get(token, ()))
         if phonetic:
-            for _, _, position in process.extract(
-                phonetic,
-                self.phonetic_keys,
-                scorer=fuzz.ratio,
-                limit=FUZZY_KEY_LIMIT,
-                score_cutoff=FUZZY_KEY_CUTOFF,
-            ):
-                found.update(self.phonetic_key_entries[position])
-        for token in tokens:
-            if len(token) < 4:
+            keys.append(_EXACT_PHONETIC + phonetic)
+        skeleton = compact(query.skeleton)
+        if len(skeleton) >= 2:
+            keys.append(_EXACT_SKELETON + skeleton)
+        return set(self.exact.get_many(keys).tolist())
+
+    def _by_tokens(self, query: Normalization) -> set[int]:
+        """Entries that share a rare word with the mention (or, near enough, a neighbour of
+        it), or two of its words however common: each word votes for the entries that have
+        it or one of its neighbours."""
+        words = query.phonetic.split() if query.latin else query.skeleton.split()
+        prefix = _WORD if query.latin else _SKELETON_WORD
+        rare: list[Int32Array] = []
+        voters: list[Int32Array] = []
+        for word in words:
+            if not query.latin and len(word) < 2:
                 continue
-            for neighbour, _, _ in process.extract(
-                token,
-                self.tokens,
-                scorer=fuzz.ratio,
-                limit=FUZZY_TOKEN_LIMIT,
-                score_cutoff=FUZZY_TOKEN_CUTOFF,
-            ):
-                if self.token_entities.get(neighbour, 0) <= COMMON_TOKEN_ENTITIES:
-                    found.update(self.by_token[neighbour])
+            near = (
+                [word, *(self.vocabulary[n] for n in self._neighbours(word))]
+                if query.latin
+                else [word]
+            )
+            postings = [self.words.get(prefix + token) for token in near]
+            postings = [found for found in postings if 0 < len(found) <= MAX_POSTINGS]
+            if not postings:
+                continue
+            joined = np.unique(np.concatenate(postings))
+            voters.append(joined)
+            if self._is_rare(word, joined, lone=len(words) == 1):
+                rare.append(joined)
+        found: set[int] = set()
+        for rare_postings in rare:
+            found.update(rare_postings.tolist())
+        if not voters:
+            return found
+        numbers, votes = np.unique(np.concatenate(voters), return_counts=True)
+        if len(voters) >= 2:
+            found.update(numbers[votes >= 2].tolist())
+        if not found:
+            # Only common words, and no entry has two of them: the rarest word's entries.
+            found.update(min(voters, key=len).tolist())
+        if len(found) > MAX_RANKED:
+            # Most words shared first; ties in entry order, so the cut is the same every time.
+            chosen = np.isin(numbers, np.fromiter(found, dtype=np.int32, count=len(found)))
+            order = np.argsort(-votes[chosen], kind="stable")[:MAX_RANKED]
+            found = set(numbers[chosen][order].tolist())
         return found
+
+    def _is_rare(self, word: str, postings: Int32Array, *, lone: bool) -> bool:
+        if lone:
+            return len(postings) <= LONE_TOKEN_POSTINGS
+        position = self.token_position(word)
+        entities = len(postings) if position is None else int(self.vocabulary_entities[position])
+        return entities <= COMMON_TOKEN_ENTITIES
+
+    def _neighbours(self, token: str) -> list[int]:
+        """The vocabulary tokens near ``token`` (not itself), best first, at most
+        ``FUZZY_TOKEN_LIMIT``."""
+        if len(token) < QUERY_FUZZY_MIN_LENGTH:
+            return []
+        variants = sorted(deletions(token, _deletion_distance(token)))
+        scored = []
+        for position in self.neighbours.get_many(variants).tolist():
+            other = self.vocabulary[position]
+            if other == token:
+                continue
+            score = fuzz.ratio(token, other, score_cutoff=FUZZY_TOKEN_CUTOFF)
+            if score:
+                scored.append((-score, other, position))
+        scored.sort()
+        return [position for _, _, position in scored[:FUZZY_TOKEN_LIMIT]]
+
+    def _ranked(self, query: Normalization, numbers: set[int]) -> list[int]:
+        """``numbers`` ordered by a bulk rapidfuzz score against ``query``, best first."""
+        ordered = sorted(numbers)
+        column = self.phonetics if query.latin else self.skeletons
+        key = query.phonetic if query.latin else query.skeleton
+        scores = process.cdist([key], [column[number] for number in ordered], scorer=fuzz.WRatio)[0]
+        # Highest score first; ties go to the lower entry number, so the order is stable.
+        return [ordered[int(position)] for position in np.argsort(-scores, kind="stable")]
+
+    # -- snapshots -----------------------------------------------------------------------
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """Every array of the index, named, for a snapshot."""
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "entry_entity": self.entry_entity,
+            "entry_role": self.entry_role,
+            "entity_entries": self.entity_entries,
+            "latin": self.latin,
+            "key_owners": self.key_owners,
+            "vocabulary_entities": self.vocabulary_entities,
+            "vocabulary_owner": self.vocabulary_owner,
+        }
+        for name in _COLUMNS:
+            arrays.update(getattr(self, name).arrays(name))
+        for name in _MULTIMAPS:
+            arrays.update(getattr(self, name).arrays(name))
+        return arrays
+
+    @classmethod
+    def from_arrays(
+        cls, entities: Sequence[Entity], arrays: Mapping[str, npt.NDArray[Any]]
+    ) -> CandidateIndex:
+        """The index stored by :meth:`arrays`, over ``entities``."""
+        columns: dict[str, Any] = {
+            name: StringColumn.from_arrays(arrays, name) for name in _COLUMNS
+        }
+        multimaps: dict[str, Any] = {
+            name: KeyMultimap.from_arrays(arrays, name) for name in _MULTIMAPS
+        }
+        return cls(
+            entities=entities,
+            entry_entity=arrays["entry_entity"],
+            entry_role=arrays["entry_role"],
+            entity_entries=arrays["entity_entries"],
+            latin=arrays["latin"],
+            key_owners=arrays["key_owners"],
+            vocabulary_entities=arrays["vocabulary_entities"],
+            vocabulary_owner=arrays["vocabulary_owner"],
+            **columns,
+            **multimaps,
+        )
+
+
+_ENTRY_CACHE_SIZE = 1 << 16
+_COLUMNS = ("strings", "texts", "tokens", "phonetics", "skeletons", "vocabulary")
+_MULTIMAPS = ("exact", "words", "vocabulary_ids", "neighbours", "skeleton_owner")
+
+
+def _exact_pairs(
+    analyses: Sequence[_Analysis], phonetic_compacts: Sequence[str]
+) -> Iterator[tuple[str, int]]:
+    for number, (item, phonetic) in enumerate(zip(analyses, phonetic_compacts, strict=True)):
+        if item[0]:
+            yield _EXACT_TEXT + item[0], number
+        if phonetic:
+            yield _EXACT_PHONETIC + phonetic, number
+        skeleton = compact(item[3])
+        if skeleton:
+            yield _EXACT_SKELETON + skeleton, number
+
+
+def _word_pairs(analyses: Sequence[_Analysis]) -> Iterator[tuple[str, int]]:
+    for number, item in enumerate(analyses):
+        for token in set(item[2].split()):
+            yield _WORD + token, number
+        for token in set(item[3].split()):
+            yield _SKELETON_WORD + token, number

@@ -70,7 +70,7 @@ def _is_title(phrase: str, rules: RuleSet) -> bool:
     # written, or they would swallow names (Ken, Cole).
     if len(phrase) < MIN_PHONETIC_TITLE:
         return False
-    key = " ".join(fold(word, rules.phonetic) for word in phrase.split())
+    key = " ".join(_phonetic_fold(word) for word in phrase.split())
     return key in rules.title_keys
 
 
@@ -107,7 +107,21 @@ def _phonetic_word(word: str, rules: RuleSet, *, latin: bool) -> str:
     # it is compared as written. Prefixes and words from another script are always folded.
     if latin and len(word) <= MAX_UNFOLDED_WORD and word not in rules.prefixes:
         return word
-    return fold(word, rules.phonetic)
+    return _phonetic_fold(word)
+
+
+# Folding runs a dozen regular expressions over a word, and names are made of few distinct
+# words (Mohammed, Ali, al ...): caching per word halves the cost of analyzing a table.
+@register_cache
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _phonetic_fold(word: str) -> str:
+    return fold(word, load_rules().phonetic)
+
+
+@register_cache
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _skeleton_fold(word: str) -> str:
+    return fold(word, load_rules().skeleton)
 
 
 def _stages(rules: RuleSet) -> list[str]:
@@ -154,7 +168,7 @@ def analyze(name: str) -> Normalization:
     phonetic = tuple(
         "".join(_phonetic_word(word, rules, latin=latin) for word in group) for group in groups
     )
-    skeleton = tuple(key for key in (fold(token, rules.skeleton) for token in phonetic) if key)
+    skeleton = tuple(key for key in (_skeleton_fold(token) for token in phonetic) if key)
     return Normalization(
         original=name,
         text=text,

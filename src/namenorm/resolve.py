@@ -15,17 +15,20 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import multiprocessing
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.index import CandidateIndex, Entry
-from namenorm.model import Entity, Evidence, Match, Method, Normalization
+from namenorm.model import Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text
 from namenorm.resources import register_cache
 from namenorm.score import conflicts, pair_features, similarity
@@ -47,6 +50,9 @@ MAX_NAME_WORDS = 12
 without a search whose cost grows with its length."""
 BASE_CACHE_SIZE = 65_536
 """How many mentions' context-free features a resolver keeps (then it starts afresh)."""
+PARALLEL_QUERIES = 256
+"""resolve_many keeps to one process below this many distinct mentions, whatever ``workers``."""
+CHUNKS_PER_WORKER = 4
 COMENTION_MIN_LENGTH = 5
 """Another name of the entity counts as co-mentioned only if it has this many letters or more."""
 
@@ -123,6 +129,8 @@ def _method(entry: Entry, features: Mapping[str, float]) -> Method:  # noqa: PLR
 
 
 _Row = tuple[Entry, dict[str, float], tuple[str, ...]]
+_Base = tuple[Normalization, list[tuple[Entry, dict[str, float]]], tuple[int, ...]]
+"""A mention analyzed, its candidates' context-free features, the candidates in reserve."""
 """A candidate string of a mention: its entry, its features, the context words found."""
 
 
@@ -210,20 +218,14 @@ class Resolver:
         self._table = load_table() if table is None else table
         self._threshold = threshold
         self._model = model if isinstance(model, ConfidenceModel) else load_model(model)
-        self._index = CandidateIndex.build(self._table.entities)
-        owners: dict[str, set[int]] = {}
-        for entry in self.index.entries:
-            owners.setdefault(entry.phonetic_compact, set()).add(entry.entity_index)
-        self._key_owners = {key: len(ids) for key, ids in owners.items()}
-        self._contexts = tuple(self._entity_context(entity) for entity in self.index.entities)
-        full_names: dict[int, list[Normalization]] = {}
-        for entry in self.index.entries:
-            if entry.role != "error" and entry.analysis.latin and len(entry.analysis.tokens) > 1:
-                full_names.setdefault(entry.entity_index, []).append(entry.analysis)
-        self._full_names = full_names
+        self._index = self._table.compile()
+        # What the scorer needs of an entity is worked out the first time it is a candidate,
+        # so a resolver over a million aliases is ready at once.
+        self._contexts: dict[int, _EntityContext] = {}
+        self._full_names: dict[int, list[Normalization]] = {}
         self._annotator: Annotator | None = None
         self._link_cache: dict[tuple[object, ...], Link] = {}
-        self._base_cache: dict[str, tuple[Normalization, list[tuple[Entry, dict[str, float]]]]] = {}
+        self._base_cache: dict[str, _Base] = {}
 
     @property
     def table(self) -> AliasTable:
@@ -245,20 +247,43 @@ class Resolver:
         """The candidate index built over the table."""
         return self._index
 
-    def _entity_context(self, entity: Entity) -> _EntityContext:
+    def _entity_context(self, entity_index: int) -> _EntityContext:
+        known = self._contexts.get(entity_index)
+        if known is not None:
+            return known
+        entity = self.index.entities[entity_index]
         terms = tuple(dict.fromkeys(t for t in (normalize_text(w) for w in entity.context) if t))
-        names = {analyze(name).text for name in entity.names()}
-        names |= {
-            token
-            for token in analyze(entity.name).tokens[-1:]
-            if self.index.token_entities.get(analyze(token).phonetic, 0) == 1
-        }
-        return _EntityContext(
+        entries = [self.index.entry(number) for number in self.index.entry_numbers(entity_index)]
+        names = {entry.analysis.text for entry in entries if entry.role != "error"}
+        name = entries[0].analysis
+        # The surname alone names the entity when no other entity has it.
+        if name.tokens and self.index.token_entities.get(name.phonetic.split()[-1], 0) == 1:
+            names.add(name.tokens[-1])
+        context = _EntityContext(
             terms=terms,
             names=tuple(
                 sorted(n for n in names if len(n.replace(" ", "")) >= COMENTION_MIN_LENGTH)
             ),
         )
+        if len(self._contexts) >= BASE_CACHE_SIZE:
+            self._contexts.clear()
+        self._contexts[entity_index] = context
+        return context
+
+    def _entity_full_names(self, entity_index: int) -> list[Normalization]:
+        """The names and aliases of an entity in Latin letters and of more than one word."""
+        known = self._full_names.get(entity_index)
+        if known is not None:
+            return known
+        names = [
+            entry.analysis
+            for entry in map(self.index.entry, self.index.entry_numbers(entity_index))
+            if entry.role != "error" and entry.analysis.latin and len(entry.analysis.tokens) > 1
+        ]
+        if len(self._full_names) >= BASE_CACHE_SIZE:
+            self._full_names.clear()
+        self._full_names[entity_index] = names
+        return names
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -273,7 +298,7 @@ class Resolver:
     ) -> tuple[dict[str, float], tuple[str, ...]]:
         if not context:
             return {"context": 0.0, "comention": 0.0}, ()
-        info = self._contexts[entity_index]
+        info = self._entity_context(entity_index)
         padded = _padded(context)
         hits = tuple(term for term, padded_term in info.padded_terms if padded_term in padded)
         comention = any(name in padded for name in info.padded_names)
@@ -297,7 +322,7 @@ class Resolver:
     def _features_prepared(
         self, name: str, prepared: str | None
     ) -> tuple[Normalization, list[_Row]]:
-        query, base = self._base_rows(name)
+        query, base = self._rows_in_context(name, prepared)
         return query, self._with_context(base, self._contexts_of(base, prepared))
 
     def _contexts_of(
@@ -327,52 +352,73 @@ class Resolver:
         _add_rivalry(rows)
         return rows
 
-    def _base_rows(self, name: str) -> tuple[Normalization, list[tuple[Entry, dict[str, float]]]]:
-        """The features of ``name`` that do not depend on its context, cached per name: a
-        corpus names the same people again and again."""
+    def _base_rows(self, name: str) -> _Base:
+        """The features of ``name`` that do not depend on its context, and the candidates
+        left in reserve; cached per name: a corpus names the same people again and again."""
         cached = self._base_cache.get(name)
         if cached is not None:
             return cached
         query = analyze(name)
         rows: list[tuple[Entry, dict[str, float]]] = []
+        spare: tuple[int, ...] = ()
         if query.text and len(query.tokens) <= MAX_NAME_WORDS:
-            base = self._query_features(query)
-            distinctive = self._distinctive_owners(query)
-            for number in sorted(self.index.candidates(query)):
-                entry = self.index.entries[number]
-                if query.descriptors and entry.entity.kind == "person":
-                    # A mention that calls itself a group, a movement or an organization
-                    # ("Houthi group") does not name a person (Abdul-Malik al-Houthi).
-                    continue
-                features = pair_features(
-                    query, entry.analysis, vocabulary=self.index.token_entities
-                )
-                features["known_error"] = float(entry.role == "error")
-                features["shared_key"] = min(
-                    1.0, (self._key_owners[entry.phonetic_compact] - 1) / SHARED_KEY_SATURATION
-                )
-                features["distinctive"] = float(entry.entity_index in distinctive)
-                person = entry.entity.kind == "person"
-                features["person"] = float(person)
-                features["partial_other"] = 0.0 if person else 1.0 - features["alias_coverage"]
-                if not person:
-                    # Given name and surname are parts of a person's name; the last word of an
-                    # organization's name is often a place ("US Embassy Baghdad").
-                    for role in (
-                        "surname",
-                        "given",
-                        "surname_missing",
-                        "first_mismatch",
-                        "ends_match",
-                    ):
-                        features[role] = 0.0
-                features.update(base)
-                rows.append((entry, features))
-            self._add_conflicts(query, rows)
+            kept, spare = self.index.candidate_split(query)
+            rows = self._pair_rows(query, sorted(kept))
         if len(self._base_cache) >= BASE_CACHE_SIZE:
             self._base_cache.clear()
-        self._base_cache[name] = (query, rows)
-        return query, rows
+        self._base_cache[name] = (query, rows, spare)
+        return query, rows, spare
+
+    def _rows_in_context(
+        self, name: str, prepared: str | None
+    ) -> tuple[Normalization, list[tuple[Entry, dict[str, float]]]]:
+        """The context-free rows of ``name``, and those of the candidates held in reserve
+        whose entity the context speaks of: a short or partial name ranks many entries
+        alike ("Hakim"), and the string alone cannot tell which ones the sentence means."""
+        query, rows, spare = self._base_rows(name)
+        if not prepared or not spare:
+            return query, rows
+        called = [
+            number
+            for number in spare
+            if any(
+                self._context_features(int(self.index.entry_entity[number]), prepared)[0].values()
+            )
+        ]
+        if not called:
+            return query, rows
+        return query, rows + self._pair_rows(query, called)
+
+    def _pair_rows(
+        self, query: Normalization, numbers: Iterable[int]
+    ) -> list[tuple[Entry, dict[str, float]]]:
+        base = self._query_features(query)
+        distinctive = self._distinctive_owners(query)
+        rows: list[tuple[Entry, dict[str, float]]] = []
+        for number in numbers:
+            entry = self.index.entry(number)
+            if query.descriptors and entry.entity.kind == "person":
+                # A mention that calls itself a group, a movement or an organization
+                # ("Houthi group") does not name a person (Abdul-Malik al-Houthi).
+                continue
+            features = pair_features(query, entry.analysis, vocabulary=self.index.token_entities)
+            features["known_error"] = float(entry.role == "error")
+            features["shared_key"] = min(
+                1.0, (int(self.index.key_owners[number]) - 1) / SHARED_KEY_SATURATION
+            )
+            features["distinctive"] = float(entry.entity_index in distinctive)
+            person = entry.entity.kind == "person"
+            features["person"] = float(person)
+            features["partial_other"] = 0.0 if person else 1.0 - features["alias_coverage"]
+            if not person:
+                # Given name and surname are parts of a person's name; the last word of an
+                # organization's name is often a place ("US Embassy Baghdad").
+                for role in ("surname", "given", "surname_missing", "first_mismatch", "ends_match"):
+                    features[role] = 0.0
+            features.update(base)
+            rows.append((entry, features))
+        self._add_conflicts(query, rows)
+        return rows
 
     def _add_conflicts(
         self, query: Normalization, rows: list[tuple[Entry, dict[str, float]]]
@@ -382,7 +428,7 @@ class Resolver:
         for entry, features in rows:
             index = entry.entity_index
             if index not in verdicts:
-                names = self._full_names.get(index, [])
+                names = self._entity_full_names(index)
                 relevant = query.latin and len(query.tokens) > 1 and names
                 verdicts[index] = float(
                     bool(relevant) and all(conflicts(query, name) for name in names)
@@ -466,7 +512,7 @@ class Resolver:
             own = _padded(_normalized_mention(name))
             # The mention itself is not context.
             prepared = context.text.replace(own, " ") if own.strip() else context.text
-        query, base = self._base_rows(name)
+        query, base = self._rows_in_context(name, prepared)
         if not base:
             return Link(None, None)
         contexts = self._contexts_of(base, prepared)
@@ -539,6 +585,66 @@ class Resolver:
         match = self._match(query, ranked, 0)
         return match if match.confidence >= limit else None
 
+    def resolve_many(
+        self,
+        names: Iterable[str],
+        contexts: Iterable[str | None] | None = None,
+        *,
+        threshold: float | None = None,
+        workers: int = 1,
+    ) -> list[Match | None]:
+        """Resolve many mentions: the same answers, in the same order, as calling
+        :meth:`resolve` on each (with the matching entry of ``contexts``, when given).
+
+        A mention repeated with the same context is resolved once. ``workers`` > 1 shares the
+        work among that many processes, started fresh, each mapping the table's snapshot (a
+        table not loaded from one is saved to a temporary snapshot first). Starting them costs
+        about a second, so batches of fewer than ``PARALLEL_QUERIES`` distinct mentions stay in
+        this process.
+
+        >>> resolver = Resolver()
+        >>> [m and m.entity.id for m in resolver.resolve_many(["Almohandes", "Joe Smith"])]
+        ['abu-mahdi-al-muhandis', None]
+        """
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers!r}")
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
+        queries = list(names)
+        given = [None] * len(queries) if contexts is None else list(contexts)
+        if len(given) != len(queries):
+            raise ValueError(f"{len(queries)} names but {len(given)} contexts")
+        distinct = list(dict.fromkeys(zip(queries, given, strict=True)))
+        if workers == 1 or len(distinct) < PARALLEL_QUERIES:
+            answers = [self.resolve(n, context=c, threshold=threshold) for n, c in distinct]
+        else:
+            answers = self._resolve_in_processes(distinct, threshold, workers)
+        found = dict(zip(distinct, answers, strict=True))
+        return [found[query] for query in zip(queries, given, strict=True)]
+
+    def _resolve_in_processes(
+        self, queries: list[tuple[str, str | None]], threshold: float | None, workers: int
+    ) -> list[Match | None]:
+        size = -(-len(queries) // (workers * CHUNKS_PER_WORKER))
+        chunks = [queries[start : start + size] for start in range(0, len(queries), size)]
+        with contextlib.ExitStack() as stack:
+            snapshot = self.table.snapshot_path
+            if snapshot is None:
+                # Workers map a snapshot rather than unpickle a copy of the table each: writing
+                # one takes seconds for a million aliases, and the pages are shared.
+                folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="namenorm-"))
+                snapshot = os.path.join(folder, "table.nnsnap")
+                self.table.save(snapshot)
+            # Processes started fresh ("spawn"): no lock or thread of the parent is inherited.
+            context = multiprocessing.get_context("spawn")
+            with context.Pool(
+                workers,
+                initializer=_start_worker,
+                initargs=(snapshot, self.threshold, self.model),
+            ) as pool:
+                parts = pool.starmap(_resolve_chunk, [(chunk, threshold) for chunk in chunks])
+        return [answer for part in parts for answer in part]
+
     def candidates(self, name: str, *, context: str | None = None, limit: int = 5) -> list[Match]:
         """Return up to ``limit`` candidate matches, best first, whatever their confidence.
 
@@ -604,6 +710,22 @@ class Resolver:
             FeatureRow(entry.entity.id, entry.string, entry.role, features)
             for entry, features, _ in rows
         ]
+
+
+_WORKER: list[Resolver] = []
+
+
+def _start_worker(snapshot: str, threshold: float, model: ConfidenceModel) -> None:
+    _WORKER.append(Resolver(load_table(snapshot), threshold=threshold, model=model))
+
+
+def _resolve_chunk(
+    queries: Sequence[tuple[str, str | None]], threshold: float | None
+) -> list[Match | None]:
+    resolver = _WORKER[0]
+    return [
+        resolver.resolve(name, context=context, threshold=threshold) for name, context in queries
+    ]
 
 
 def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:

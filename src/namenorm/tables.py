@@ -24,14 +24,17 @@ import io
 import itertools
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
+from namenorm.columns import StringColumn
 from namenorm.errors import TableError
+from namenorm.index import CandidateIndex
 from namenorm.model import KINDS, AttributeValue, Entity
 from namenorm.normalize import analyze
 from namenorm.resources import cache, data_path, read_text, register_cache
@@ -51,7 +54,9 @@ _Where = dict[str, Any]
 """Where a record came from, as keyword arguments of TableError: path, line, record."""
 
 
-def _sorted_entities(entities: Iterable[Entity]) -> tuple[Entity, ...]:
+def _sorted_entities(entities: Iterable[Entity]) -> Sequence[Entity]:
+    if isinstance(entities, EntityColumn):
+        return entities  # sorted and checked when it was saved
     ordered = tuple(sorted(entities, key=lambda entity: entity.id))
     for previous, current in itertools.pairwise(ordered):
         if previous.id == current.id:
@@ -72,12 +77,59 @@ class AliasTable:
     (True, True)
     """
 
-    entities: tuple[Entity, ...] = attrs.field(converter=_sorted_entities)
+    entities: Sequence[Entity] = attrs.field(
+        # Compared as tuples, so a table read from a snapshot equals the one it was saved from.
+        converter=_sorted_entities,
+        eq=tuple,
+    )
     _by_id: Mapping[str, Entity] = attrs.field(init=False, repr=False, eq=False)
+    _compiled: list[CandidateIndex] = attrs.field(init=False, factory=list, repr=False, eq=False)
+    _snapshot: list[str] = attrs.field(init=False, factory=list, repr=False, eq=False)
+    """The snapshot file this table was loaded from, if any: worker processes map it too."""
 
     @_by_id.default
     def _index_ids(self) -> Mapping[str, Entity]:
+        if isinstance(self.entities, EntityColumn):
+            return self.entities.by_id()
         return {entity.id: entity for entity in self.entities}
+
+    def compile(self, *, workers: int = 1) -> CandidateIndex:
+        """The candidate index of this table (:mod:`namenorm.index`), built on first use and
+        kept; a table loaded from a snapshot has it already.
+
+        ``workers`` > 1 lets a large table be analyzed by that many processes.
+
+        >>> table = load_table()
+        >>> table.compile() is table.compile()
+        True
+        """
+        if not self._compiled:
+            self._compiled.append(CandidateIndex.build(self.entities, workers=workers))
+        return self._compiled[0]
+
+    @property
+    def snapshot_path(self) -> str | None:
+        """The snapshot file this table was loaded from, or None.
+
+        >>> load_table().snapshot_path is None
+        True
+        """
+        return self._snapshot[0] if self._snapshot else None
+
+    def save(self, path: str | os.PathLike[str], *, workers: int = 1) -> None:
+        """Write this table with its compiled index to a snapshot file, which
+        :func:`load_table` maps back at once (see :mod:`namenorm.snapshot`).
+
+        >>> import tempfile, pathlib
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "table.nnsnap"
+        >>> table = AliasTable([Entity(id="x", name="Hadi al-Amiri")])
+        >>> table.save(target)
+        >>> load_table(target)["x"].name
+        'Hadi al-Amiri'
+        """
+        from namenorm.snapshot import save_snapshot  # noqa: PLC0415 - snapshot imports tables
+
+        save_snapshot(self, path, workers=workers)
 
     @classmethod
     def from_records(
@@ -179,6 +231,21 @@ class AliasTable:
         return [record_from_entity(entity) for entity in self.entities]
 
 
+_ASCII_LETTER_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+
+
+def normalizes_to_something(name: str) -> bool:
+    """Whether ``name`` keeps some text after normalization (else it could never match).
+
+    No rule removes an ASCII letter or digit (a property test holds the rules to this), so
+    only names without one are analyzed: loading a million aliases checks each for free.
+
+    >>> normalizes_to_something("Al-"), normalizes_to_something("ʿ-ـ")
+    (True, False)
+    """
+    return bool(_ASCII_LETTER_OR_DIGIT.search(name)) or bool(analyze(name).text)
+
+
 def _union(first: Sequence[str], second: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*first, *second]))
 
@@ -240,7 +307,7 @@ def _strings(value: object, *, where: _Where, field: str) -> tuple[str, ...]:
     for position, item in enumerate(value):
         label = f"{field}[{position}]"
         items.append(_text(item, where=where, field=label, required=True))
-        if field != "context" and not analyze(item).text:
+        if field != "context" and not normalizes_to_something(item):
             raise TableError(
                 f"{item!r} normalizes to nothing, so it could never match",
                 **where,
@@ -278,7 +345,7 @@ def entity_from_record(
         raise TableError(f"expected an object/record, got {type(record).__name__}", **where)
     entity_id = _text(record.get("id"), where=where, field="id", required=True)
     name = _text(record.get("name"), where=where, field="name", required=True)
-    if not analyze(name).text:
+    if not normalizes_to_something(name):
         raise TableError(
             f"{name!r} normalizes to nothing, so it could never match",
             **where,
@@ -443,6 +510,10 @@ def load_table(path: str | os.PathLike[str] | None = None) -> AliasTable:
     if path is None:
         return _builtin()
     location = os.fspath(path)
+    if is_snapshot(location):
+        from namenorm.snapshot import load_snapshot  # noqa: PLC0415 - snapshot imports tables
+
+        return load_snapshot(location)
     suffix = Path(location).suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
@@ -452,3 +523,125 @@ def load_table(path: str | os.PathLike[str] | None = None) -> AliasTable:
         )
     text = read_text_file(location, error=TableError)
     return AliasTable._from_located(reader(text, location), path=location)
+
+
+SNAPSHOT_MAGIC = b"NAMENORM-SNAPSHOT\n"
+"""The first bytes of a snapshot file (:mod:`namenorm.snapshot`)."""
+
+
+def is_snapshot(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a snapshot written by :meth:`AliasTable.save` (by its first bytes,
+    whatever its name).
+
+    >>> is_snapshot(data_path(BUILTIN_TABLE))
+    False
+    """
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(SNAPSHOT_MAGIC)) == SNAPSHOT_MAGIC
+    except OSError:
+        return False
+
+
+class EntityColumn(Sequence[Entity]):
+    """The entities of a snapshot, sorted by id, each decoded from its JSON record when first
+    asked for; a million entities are not built to answer a few queries.
+
+    >>> column = EntityColumn.from_entities([Entity(id="a", name="Alpha")])
+    >>> column[0].name, column.by_id()["a"] == column[0]
+    ('Alpha', True)
+    """
+
+    def __init__(self, ids: StringColumn, records: StringColumn) -> None:
+        self.ids = ids
+        self.records = records
+        self._cache: dict[int, Entity] = {}
+
+    @classmethod
+    def from_entities(cls, entities: Sequence[Entity]) -> EntityColumn:
+        """Store ``entities`` (sorted by id) as columns."""
+        return cls(
+            StringColumn.from_strings(entity.id for entity in entities),
+            StringColumn.from_strings(
+                json.dumps(record_from_entity(entity), ensure_ascii=False) for entity in entities
+            ),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, position: int) -> Entity: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Entity]: ...
+
+    def __getitem__(self, position: int | slice) -> Entity | Sequence[Entity]:
+        if isinstance(position, slice):
+            return tuple(self[number] for number in range(*position.indices(len(self))))
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError(f"entity {position} out of range")
+        cached = self._cache.get(position)
+        if cached is None:
+            cached = _entity_of_record(json.loads(self.records[position]))
+            if len(self._cache) >= _ENTITY_CACHE_SIZE:
+                self._cache.clear()
+            self._cache[position] = cached
+        return cached
+
+    def __iter__(self) -> Iterator[Entity]:
+        for position in range(len(self)):
+            yield self[position]
+
+    def position(self, entity_id: str) -> int | None:
+        """The position of the entity with this id, by binary search over the sorted ids."""
+        low, high = 0, len(self.ids)
+        while low < high:
+            middle = (low + high) // 2
+            if self.ids[middle] < entity_id:
+                low = middle + 1
+            else:
+                high = middle
+        return low if low < len(self.ids) and self.ids[low] == entity_id else None
+
+    def by_id(self) -> Mapping[str, Entity]:
+        """A read-only mapping from id to entity, searching the sorted ids."""
+        return _ColumnIds(self)
+
+
+_ENTITY_CACHE_SIZE = 1 << 16
+
+
+def _entity_of_record(record: Mapping[str, Any]) -> Entity:
+    # A snapshot's records were validated when its table was built: no need to check again.
+    return Entity(
+        id=record["id"],
+        name=record["name"],
+        kind=record["kind"],
+        aliases=record["aliases"],
+        errors=record["errors"],
+        context=record["context"],
+        attributes=record.get("attributes", {}),
+    )
+
+
+class _ColumnIds(Mapping[str, Entity]):
+    def __init__(self, column: EntityColumn) -> None:
+        self._column = column
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        position = self._column.position(entity_id)
+        if position is None:
+            raise KeyError(entity_id)
+        return self._column[position]
+
+    def __contains__(self, entity_id: object) -> bool:
+        return isinstance(entity_id, str) and self._column.position(entity_id) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._column.ids)
+
+    def __len__(self) -> int:
+        return len(self._column)

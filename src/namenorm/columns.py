@@ -1,0 +1,191 @@
+"""Compact read-only columns for large tables: many strings in one UTF-8 buffer, and multimaps
+from string keys to integers as sorted arrays of 64-bit key hashes.
+
+A Python ``str`` or ``list`` costs about fifty bytes before its content, so an index of a
+million aliases built from dicts and strings takes gigabytes. These columns hold the same in a
+few numpy arrays, which a snapshot (:mod:`namenorm.snapshot`) writes and maps back as they are.
+
+>>> column = StringColumn.from_strings(["qasem", "", "سليماني"])
+>>> len(column), column[0], column[2]
+(3, 'qasem', 'سليماني')
+>>> postings = KeyMultimap.build([("sudani", 7), ("amiri", 2), ("sudani", 3)])
+>>> postings.get("sudani").tolist(), postings.get("nobody").tolist()
+([3, 7], [])
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, overload
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["KeyMultimap", "StringColumn", "hash_key", "hash_keys"]
+
+Int32Array = npt.NDArray[np.int32]
+UInt64Array = npt.NDArray[np.uint64]
+
+_HASH_BYTES = 8
+# Surrogates can reach a table through JSON escapes; they must hash and store like any text.
+_ENCODING_ERRORS = "surrogatepass"
+
+
+def hash_key(key: str) -> int:
+    """A 64-bit hash of ``key`` that is the same in every process and on every machine
+    (Python's own ``hash`` of a string is salted per process, so it cannot be saved).
+
+    >>> hash_key("sudani") == hash_key("sudani") != hash_key("sudany")
+    True
+    """
+    digest = hashlib.blake2b(key.encode("utf-8", _ENCODING_ERRORS), digest_size=_HASH_BYTES)
+    return int.from_bytes(digest.digest(), "little")
+
+
+def hash_keys(keys: Iterable[str]) -> UInt64Array:
+    """:func:`hash_key` of each key, as an array.
+
+    >>> int(hash_keys(["sudani"])[0]) == hash_key("sudani")
+    True
+    """
+    buffer = bytearray()
+    for key in keys:
+        buffer += hashlib.blake2b(
+            key.encode("utf-8", _ENCODING_ERRORS), digest_size=_HASH_BYTES
+        ).digest()
+    return np.frombuffer(bytes(buffer), dtype="<u8").astype(np.uint64)
+
+
+@attrs.frozen(eq=False)
+class StringColumn(Sequence[str]):
+    """A sequence of strings stored as one UTF-8 buffer and the offsets into it.
+
+    >>> column = StringColumn.from_strings(["al sudani", "amiri"])
+    >>> list(column), column[-1]
+    (['al sudani', 'amiri'], 'amiri')
+    """
+
+    data: npt.NDArray[np.uint8]
+    offsets: npt.NDArray[np.int64]
+
+    @classmethod
+    def from_strings(cls, strings: Iterable[str]) -> StringColumn:
+        """Store ``strings`` in order."""
+        encoded = [string.encode("utf-8", _ENCODING_ERRORS) for string in strings]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(item) for item in encoded], out=offsets[1:])
+        data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        return cls(data=data, offsets=offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @overload
+    def __getitem__(self, position: int) -> str: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[str]: ...
+
+    def __getitem__(self, position: int | slice) -> str | list[str]:
+        if isinstance(position, slice):
+            return [self[number] for number in range(*position.indices(len(self)))]
+        size = len(self)
+        if position < 0:
+            position += size
+        if not 0 <= position < size:
+            raise IndexError(f"column position {position} out of range")
+        offsets = self.offsets
+        start, end = offsets.item(position), offsets.item(position + 1)
+        return self.data[start:end].tobytes().decode("utf-8", _ENCODING_ERRORS)
+
+    def __iter__(self) -> Iterator[str]:
+        for number in range(len(self)):
+            yield self[number]
+
+    def arrays(self, prefix: str) -> dict[str, npt.NDArray[Any]]:
+        """The arrays that store this column, named for a snapshot."""
+        return {f"{prefix}.data": self.data, f"{prefix}.offsets": self.offsets}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]], prefix: str) -> StringColumn:
+        """The column stored under ``prefix`` by :meth:`arrays`."""
+        return cls(data=arrays[f"{prefix}.data"], offsets=arrays[f"{prefix}.offsets"])
+
+
+@attrs.frozen(eq=False)
+class KeyMultimap:
+    """String keys to sets of non-negative integers, as sorted key hashes beside their values.
+
+    A lookup is a binary search. Two keys whose 64-bit hashes collide would share their values;
+    with millions of keys the odds are below one in a million, and callers only use the values
+    as candidates that are scored afterwards, so a collision adds work, never a wrong answer.
+
+    >>> postings = KeyMultimap.build([("a", 1), ("b", 2), ("a", 1), ("a", 0)])
+    >>> postings.get("a").tolist(), len(postings)
+    ([0, 1], 3)
+    """
+
+    keys: UInt64Array
+    values: Int32Array
+
+    @classmethod
+    def build(cls, pairs: Iterable[tuple[str, int]]) -> KeyMultimap:
+        """Collect (key, value) pairs; repeated pairs count once."""
+        keys: list[str] = []
+        values: list[int] = []
+        for key, value in pairs:
+            keys.append(key)
+            values.append(value)
+        return cls.from_hashes(hash_keys(keys), np.asarray(values, dtype=np.int32))
+
+    @classmethod
+    def from_hashes(cls, hashes: UInt64Array, values: Int32Array) -> KeyMultimap:
+        """Collect pairs of key hashes (see :func:`hash_keys`) and values."""
+        order = np.lexsort((values, hashes))
+        hashes, values = hashes[order], values[order]
+        if len(hashes):
+            keep = np.ones(len(hashes), dtype=bool)
+            keep[1:] = (hashes[1:] != hashes[:-1]) | (values[1:] != values[:-1])
+            hashes, values = hashes[keep], values[keep]
+        return cls(keys=np.ascontiguousarray(hashes), values=np.ascontiguousarray(values))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def get(self, key: str) -> Int32Array:
+        """The values of ``key``, ascending (empty when it has none)."""
+        hashed = np.uint64(hash_key(key))
+        start = int(np.searchsorted(self.keys, hashed, side="left"))
+        end = int(np.searchsorted(self.keys, hashed, side="right"))
+        return self.values[start:end]
+
+    def count(self, key: str) -> int:
+        """How many values ``key`` has."""
+        hashed = np.uint64(hash_key(key))
+        start = np.searchsorted(self.keys, hashed, side="left")
+        return int(np.searchsorted(self.keys, hashed, side="right") - start)
+
+    def get_many(self, keys: Sequence[str]) -> Int32Array:
+        """The values of all ``keys`` together, ascending and without repeats."""
+        if not keys:
+            return np.empty(0, dtype=np.int32)
+        hashes = hash_keys(keys)
+        starts = np.searchsorted(self.keys, hashes, side="left")
+        ends = np.searchsorted(self.keys, hashes, side="right")
+        parts = [
+            self.values[start:end] for start, end in zip(starts, ends, strict=True) if end > start
+        ]
+        if not parts:
+            return np.empty(0, dtype=np.int32)
+        return np.unique(np.concatenate(parts))
+
+    def arrays(self, prefix: str) -> dict[str, npt.NDArray[Any]]:
+        """The arrays that store this multimap, named for a snapshot."""
+        return {f"{prefix}.keys": self.keys, f"{prefix}.values": self.values}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]], prefix: str) -> KeyMultimap:
+        """The multimap stored under ``prefix`` by :meth:`arrays`."""
+        return cls(keys=arrays[f"{prefix}.keys"], values=arrays[f"{prefix}.values"])

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from namenorm.columns import KeyMultimap, StringColumn, hash_key, hash_keys
+
+# Any text a table can hold, lone surrogates from JSON escapes included.
+texts = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
+
+
+@given(st.lists(texts, max_size=30))
+def test_a_string_column_gives_back_what_it_stored(strings: list[str]) -> None:
+    column = StringColumn.from_strings(strings)
+    assert len(column) == len(strings)
+    assert list(column) == strings
+    assert column[:] == strings
+    if strings:
+        assert column[-1] == strings[-1]
+
+
+def test_a_string_column_refuses_positions_outside_it() -> None:
+    column = StringColumn.from_strings(["a"])
+    with pytest.raises(IndexError):
+        column[1]
+    with pytest.raises(IndexError):
+        column[-2]
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 50)), max_size=60))
+def test_a_multimap_answers_like_a_dict_of_sets(pairs: list[tuple[str, int]]) -> None:
+    multimap = KeyMultimap.build(pairs)
+    expected: dict[str, set[int]] = {}
+    for key, value in pairs:
+        expected.setdefault(key, set()).add(value)
+    for key in "abcdefghz":
+        values = multimap.get(key).tolist()
+        assert values == sorted(expected.get(key, set()))
+        assert multimap.count(key) == len(values)
+    keys = ["a", "c", "z"]
+    assert multimap.get_many(keys).tolist() == sorted(
+        set().union(*(expected.get(k, set()) for k in keys))
+    )
+    assert len(multimap) == sum(len(values) for values in expected.values())
+
+
+def test_get_many_of_nothing_is_empty() -> None:
+    assert KeyMultimap.build([("a", 1)]).get_many([]).tolist() == []
+    assert KeyMultimap.build([]).get("a").tolist() == []
+
+
+def test_key_hashes_are_stable_across_processes_and_machines() -> None:
+    # A snapshot stores these hashes: they must never depend on PYTHONHASHSEED or the platform.
+    assert hash_key("sudani") == 0x1BEE0249581D2A5A
+    assert int(hash_keys(["sudani"])[0]) == hash_key("sudani")
+    assert hash_keys([]).dtype == np.uint64
+
+
+@given(texts)
+def test_every_text_hashes(text: str) -> None:
+    assert 0 <= hash_key(text) < 2**64

@@ -157,3 +157,10 @@ def test_an_index_built_by_two_processes_is_the_same(monkeypatch: pytest.MonkeyP
     parallel = CandidateIndex.build(BUILTIN.entities, workers=2)
     for name, array in INDEX.arrays().items():
         assert (parallel.arrays()[name] == array).all(), name
+
+
+def test_a_very_long_word_is_looked_up_without_a_fuzzy_neighbourhood() -> None:
+    word = "ab" * 2000
+    index = CandidateIndex.build([Entity(id="x", name=word), Entity(id="y", name="Hadi Amiri")])
+    assert {index.entries[n].entity.id for n in index.candidates(analyze(word))} == {"x"}
+    assert index.candidates(analyze(word[:-1])) == set()

@@ -154,3 +154,79 @@ def test_the_rules_hash_is_a_sha256() -> None:
     digest = rules_hash()
     assert len(digest) == 64
     assert int(digest, 16) >= 0
+
+
+def test_an_empty_table_survives_a_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "empty.nnsnap"
+    AliasTable([]).save(path)
+    assert len(load_table(path)) == 0
+
+
+def test_a_snapshot_of_another_namenorm_version_is_refused(small_snapshot: Path) -> None:
+    _rewrite_header(small_snapshot, {"namenorm": "0.0.1"})
+    with pytest.raises(SnapshotError, match=r"written by namenorm 0\.0\.1") as caught:
+        load_snapshot(small_snapshot)
+    assert caught.value.field == "namenorm"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"shape": [-1]}, {"shape": 5}, {"shape": [1.5]}, {"offset": -64}, {"name": ["x"]}],
+    ids=["negative shape", "bare shape", "float shape", "negative offset", "list name"],
+)
+def test_a_snapshot_with_a_malformed_array_entry_is_refused(
+    small_snapshot: Path, change: dict[str, object]
+) -> None:
+    raw = small_snapshot.read_bytes()
+    start = len(SNAPSHOT_MAGIC)
+    length = int.from_bytes(raw[start : start + 8], "little")
+    header = json.loads(raw[start + 8 : start + 8 + length])
+    header["arrays"][0].update(change)
+    encoded = json.dumps(header).encode()
+    encoded += b" " * (length - len(encoded))
+    small_snapshot.write_bytes(raw[: start + 8] + encoded + raw[start + 8 + length :])
+    with pytest.raises(SnapshotError):
+        load_snapshot(small_snapshot)
+
+
+def test_a_snapshot_whose_arrays_point_outside_the_table_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "forged.nnsnap"
+    table = AliasTable([Entity(id="a", name="Hadi al-Amiri")])
+    index = table.compile()
+    index.entry_entity[0] = 7  # a forged file: an entry of an entity that does not exist
+    table.save(path)
+    with pytest.raises(SnapshotError, match=r"corrupt arrays: index\.entry_entity"):
+        load_snapshot(path)
+
+
+def test_a_snapshot_is_readable_by_others_as_the_umask_allows(tmp_path: Path) -> None:
+    path = tmp_path / "shared.nnsnap"
+    AliasTable([Entity(id="a", name="A")]).save(path)
+    assert path.stat().st_mode & 0o044 == 0o644 & 0o044 & ~_umask()
+
+
+def _umask() -> int:
+    import os  # noqa: PLC0415
+
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def test_a_removed_snapshot_is_no_longer_the_tables_source(tmp_path: Path) -> None:
+    path = tmp_path / "gone.nnsnap"
+    BUILTIN.save(path)
+    table = load_table(path)
+    path.unlink()
+    assert table.snapshot_path is None
+    mentions = [f"Qassem Suleimani {n}" for n in range(300)]
+    # Workers get a fresh temporary snapshot rather than a missing file.
+    assert Resolver(table).resolve_many(mentions, workers=2) == [
+        Resolver(BUILTIN).resolve(m) for m in mentions
+    ]
+
+
+def test_a_snapshot_table_answers_get_with_a_non_string(builtin_snapshot: Path) -> None:
+    table = load_table(builtin_snapshot)
+    assert table.get(5) is None  # type: ignore[arg-type]
+    assert 5 not in table

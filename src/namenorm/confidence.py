@@ -317,12 +317,13 @@ def load_model(path: str | os.PathLike[str] | None = None) -> ConfidenceModel:
 
 
 def _numpy() -> ModuleType:
-    """numpy, which only fitting needs (the resolver never does)."""
+    """numpy, imported when fitting starts (a dependency since the candidate index uses it;
+    the import stays local so loading a model does not pay for it)."""
     try:
         import numpy  # noqa: PLC0415
     except ModuleNotFoundError as error:  # pragma: no cover - the test extra installs it
         raise CalibrationError(
-            "fitting a confidence model needs numpy: pip install 'namenorm[fit]'"
+            "fitting a confidence model needs numpy: pip install numpy"
         ) from error
     return numpy
 

@@ -102,6 +102,15 @@ def deletions(token: str, distance: int) -> set[str]:
     return found
 
 
+FUZZY_MAX_LENGTH = 32
+"""Longer words have no fuzzy neighbours: their deletion sets grow with the square of their
+length, and no name word is that long."""
+
+
+def _fuzzy(token: str, shortest: int) -> bool:
+    return shortest <= len(token) <= FUZZY_MAX_LENGTH
+
+
 def _deletion_distance(token: str) -> int:
     return 2 if len(token) >= TWO_DELETIONS_LENGTH else 1
 
@@ -360,7 +369,7 @@ class CandidateIndex:
         neighbour_keys: list[str] = []
         neighbour_values: list[int] = []
         for position, token in enumerate(vocabulary):
-            if len(token) >= FUZZY_MIN_LENGTH:
+            if _fuzzy(token, FUZZY_MIN_LENGTH):
                 variants = deletions(token, _deletion_distance(token))
                 neighbour_keys.extend(variants)
                 neighbour_values.extend(itertools.repeat(position, len(variants)))
@@ -583,7 +592,7 @@ class CandidateIndex:
     def _neighbours(self, token: str) -> list[int]:
         """The vocabulary tokens near ``token`` (not itself), best first, at most
         ``FUZZY_TOKEN_LIMIT``."""
-        if len(token) < QUERY_FUZZY_MIN_LENGTH:
+        if not _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
             return []
         variants = sorted(deletions(token, _deletion_distance(token)))
         scored = []

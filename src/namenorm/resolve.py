@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import multiprocessing
@@ -636,13 +637,15 @@ class Resolver:
                 snapshot = os.path.join(folder, "table.nnsnap")
                 self.table.save(snapshot)
             # Processes started fresh ("spawn"): no lock or thread of the parent is inherited.
-            context = multiprocessing.get_context("spawn")
-            with context.Pool(
-                workers,
+            # An executor, not a Pool: a worker that fails to start breaks it with an error,
+            # where a Pool would start replacements forever.
+            with concurrent.futures.ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
                 initargs=(snapshot, self.threshold, self.model),
             ) as pool:
-                parts = pool.starmap(_resolve_chunk, [(chunk, threshold) for chunk in chunks])
+                parts = list(pool.map(_resolve_chunk, chunks, [threshold] * len(chunks)))
         return [answer for part in parts for answer in part]
 
     def candidates(self, name: str, *, context: str | None = None, limit: int = 5) -> list[Match]:

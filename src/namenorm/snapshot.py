@@ -40,7 +40,7 @@ from namenorm.columns import StringColumn
 from namenorm.errors import SnapshotError
 from namenorm.index import CandidateIndex
 from namenorm.resources import read_text
-from namenorm.tables import SNAPSHOT_MAGIC, AliasTable, EntityColumn
+from namenorm.tables import SNAPSHOT_MAGIC, AliasTable, EntityColumn, file_identity
 
 __all__ = ["FORMAT_VERSION", "RULE_FILES", "load_snapshot", "rules_hash", "save_snapshot"]
 
@@ -129,6 +129,9 @@ def _write_atomically(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        # mkstemp makes the file private; a snapshot gets the usual permissions, so other
+        # processes and users can map it.
+        os.fchmod(descriptor, 0o666 & ~_umask())
     except OSError as problem:
         raise SnapshotError(f"cannot write here: {problem.strerror}", path=str(target)) from problem
     try:
@@ -152,6 +155,12 @@ def _write_atomically(
         raise
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def _read_header(path: str) -> tuple[dict[str, Any], int]:
     try:
         with open(path, "rb") as handle:
@@ -167,7 +176,7 @@ def _read_header(path: str) -> tuple[dict[str, Any], int]:
         raise SnapshotError(f"cannot read: {problem.strerror}", path=path) from problem
     try:
         header = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as problem:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as problem:
         raise SnapshotError(f"unreadable header: {problem}", path=path, field="header") from problem
     if not isinstance(header, dict):
         raise SnapshotError("unreadable header: not an object", path=path, field="header")
@@ -183,6 +192,15 @@ def _check_compatible(header: Mapping[str, Any], path: str) -> None:
             "with AliasTable.save",
             path=path,
             field="format",
+        )
+    if written_by != __version__:
+        # Keys are made by code as well as by the rule files: another version may make them
+        # differently, so its snapshots are not trusted.
+        raise SnapshotError(
+            f"snapshot was written by namenorm {written_by}, this is {__version__}: rebuild it "
+            "from its table with AliasTable.save",
+            path=path,
+            field="namenorm",
         )
     if header.get("rules") != rules_hash():
         raise SnapshotError(
@@ -202,29 +220,96 @@ def _map_arrays(path: str, header: Mapping[str, Any], start: int) -> dict[str, n
     for item in items:
         try:
             name, dtype, shape, offset = item["name"], item["dtype"], item["shape"], item["offset"]
+            if not isinstance(name, str) or name in arrays:
+                raise SnapshotError(
+                    f"bad or repeated array name {name!r}", path=path, field="arrays"
+                )
             if dtype not in _DTYPES:
                 raise SnapshotError(
                     f"array {name!r} has a refused type {dtype!r}", path=path, field="arrays"
                 )
-            count = int(np.prod(shape, dtype=np.int64))
-            end = start + int(offset) + count * np.dtype(dtype).itemsize
-        except (KeyError, TypeError, ValueError) as problem:
+            if (
+                not isinstance(shape, list)
+                or len(shape) != 1
+                or not isinstance(shape[0], int)
+                or not isinstance(offset, int)
+                or shape[0] < 0
+                or offset < 0
+            ):
+                raise SnapshotError(
+                    f"array {name!r} has a bad shape or offset", path=path, field="arrays"
+                )
+            count = shape[0]
+            end = start + offset + count * np.dtype(dtype).itemsize
+        except (KeyError, TypeError) as problem:
             raise SnapshotError(
                 f"malformed array entry: {problem}", path=path, field="arrays"
             ) from problem
+        if count == 0:
+            arrays[name] = np.empty(0, dtype=dtype)
+            continue
         if end > size:
             raise SnapshotError(
                 f"array {name!r} runs past the end of the file", path=path, field="arrays"
             )
-        if count == 0:
-            arrays[name] = np.empty(shape, dtype=dtype)
-        else:
-            mapped = np.memmap(
-                path, dtype=dtype, mode="r", offset=start + int(offset), shape=tuple(shape)
-            )
-            # A plain array over the same pages: slicing a memmap makes a memmap each time.
-            arrays[name] = mapped.view(np.ndarray)
+        mapped = np.memmap(path, dtype=dtype, mode="r", offset=start + offset, shape=(count,))
+        # A plain array over the same pages: slicing a memmap makes a memmap each time.
+        arrays[name] = mapped.view(np.ndarray)
     return arrays
+
+
+def _check_arrays(index: CandidateIndex, entities: EntityColumn, path: str) -> None:
+    """Refuse arrays that would send a lookup outside the table: a corrupt or forged file
+    must fail here with a SnapshotError, not later inside a query."""
+    entries, vocabulary = len(index.entry_entity), len(index.vocabulary)
+    problems = []
+    for name, column in (
+        ("entities.ids", entities.ids),
+        ("entities.records", entities.records),
+        *(
+            (f"index.{n}", getattr(index, n))
+            for n in ("strings", "texts", "tokens", "phonetics", "skeletons", "vocabulary")
+        ),
+    ):
+        offsets = column.offsets
+        if (
+            len(offsets) == 0
+            or offsets[0] != 0
+            or offsets[-1] != len(column.data)
+            or (np.diff(offsets) < 0).any()
+        ):
+            problems.append(f"{name}: offsets out of order or outside the data")
+    if entries and (index.entry_entity.min() < 0 or index.entry_entity.max() >= len(entities)):
+        problems.append("index.entry_entity: an entity outside the table")
+    bounds = index.entity_entries
+    if (
+        len(bounds) != len(entities) + 1
+        or bounds[0] != 0
+        or bounds[-1] != entries
+        or (np.diff(bounds) < 0).any()
+    ):
+        problems.append("index.entity_entries: bounds out of order")
+    for name, limit in (
+        ("exact", entries),
+        ("words", entries),
+        ("vocabulary_ids", vocabulary),
+        ("neighbours", vocabulary),
+        ("skeleton_owner", len(entities)),
+    ):
+        multimap = getattr(index, name)
+        if len(multimap.keys) != len(multimap.values) or (np.diff(multimap.keys) < 0).any():
+            problems.append(f"index.{name}: keys out of order")
+        elif len(multimap.values) and (multimap.values.min() < 0 or multimap.values.max() >= limit):
+            problems.append(f"index.{name}: values outside the table")
+    for name in ("entry_role", "latin", "key_owners"):
+        if len(getattr(index, name)) != entries:
+            problems.append(f"index.{name}: not one per entry")
+    if len(index.vocabulary_entities) != vocabulary or len(index.vocabulary_owner) != vocabulary:
+        problems.append("index.vocabulary_entities: not one per word")
+    elif vocabulary and index.vocabulary_owner.max() >= len(entities):
+        problems.append("index.vocabulary_owner: an entity outside the table")
+    if problems:
+        raise SnapshotError(f"corrupt arrays: {problems[0]}", path=path, field="arrays")
 
 
 def load_snapshot(path: str | os.PathLike[str]) -> AliasTable:
@@ -246,6 +331,7 @@ def load_snapshot(path: str | os.PathLike[str]) -> AliasTable:
     namenorm.errors.SnapshotError: ...: not a namenorm snapshot
     """
     location = os.fspath(path)
+    identity = file_identity(location)
     header, start = _read_header(location)
     _check_compatible(header, location)
     arrays = _map_arrays(location, header, start)
@@ -269,8 +355,10 @@ def load_snapshot(path: str | os.PathLike[str]) -> AliasTable:
         raise SnapshotError(
             "the arrays do not hold the counts the header gives", path=location, field="arrays"
         )
+    _check_arrays(index, entities, location)
     table = AliasTable(entities)
     # The table's own caches, filled by its loader.
     table._compiled.append(index)
-    table._snapshot.append(location)
+    if identity is not None:
+        table._snapshot.append((location, identity))
     return table

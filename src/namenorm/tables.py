@@ -84,8 +84,11 @@ class AliasTable:
     )
     _by_id: Mapping[str, Entity] = attrs.field(init=False, repr=False, eq=False)
     _compiled: list[CandidateIndex] = attrs.field(init=False, factory=list, repr=False, eq=False)
-    _snapshot: list[str] = attrs.field(init=False, factory=list, repr=False, eq=False)
-    """The snapshot file this table was loaded from, if any: worker processes map it too."""
+    _snapshot: list[tuple[str, tuple[int, ...]]] = attrs.field(
+        init=False, factory=list, repr=False, eq=False
+    )
+    """The snapshot file this table was loaded from, with its identity (device, inode, size,
+    modification time) then, if any: worker processes map it too."""
 
     @_by_id.default
     def _index_ids(self) -> Mapping[str, Entity]:
@@ -109,12 +112,16 @@ class AliasTable:
 
     @property
     def snapshot_path(self) -> str | None:
-        """The snapshot file this table was loaded from, or None.
+        """The snapshot file this table was loaded from, or None (also when the file has been
+        replaced or removed since).
 
         >>> load_table().snapshot_path is None
         True
         """
-        return self._snapshot[0] if self._snapshot else None
+        if not self._snapshot:
+            return None
+        path, identity = self._snapshot[0]
+        return path if file_identity(path) == identity else None
 
     def save(self, path: str | os.PathLike[str], *, workers: int = 1) -> None:
         """Write this table with its compiled index to a snapshot file, which
@@ -529,6 +536,19 @@ SNAPSHOT_MAGIC = b"NAMENORM-SNAPSHOT\n"
 """The first bytes of a snapshot file (:mod:`namenorm.snapshot`)."""
 
 
+def file_identity(path: str) -> tuple[int, ...] | None:
+    """What tells one version of a file from another: device, inode, size, modification time.
+
+    >>> file_identity("/no/such/file") is None
+    True
+    """
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
 def is_snapshot(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is a snapshot written by :meth:`AliasTable.save` (by its first bytes,
     whatever its name).
@@ -632,7 +652,7 @@ class _ColumnIds(Mapping[str, Entity]):
         self._column = column
 
     def __getitem__(self, entity_id: str) -> Entity:
-        position = self._column.position(entity_id)
+        position = self._column.position(entity_id) if isinstance(entity_id, str) else None
         if position is None:
             raise KeyError(entity_id)
         return self._column[position]

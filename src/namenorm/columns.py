@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["KeyMultimap", "StringColumn", "hash_key", "hash_keys"]
+__all__ = ["KeyMultimap", "StringColumn", "hash_key", "hash_keys", "sequence_position"]
 
 Int32Array = npt.NDArray[np.int32]
 UInt64Array = npt.NDArray[np.uint64]
@@ -56,6 +56,23 @@ def hash_keys(keys: Iterable[str]) -> UInt64Array:
             key.encode("utf-8", _ENCODING_ERRORS), digest_size=_HASH_BYTES
         ).digest()
     return np.frombuffer(bytes(buffer), dtype="<u8").astype(np.uint64)
+
+
+def sequence_position(position: int, size: int, what: str) -> int:
+    """``position`` in a sequence of ``size`` items, counted from the end when negative, as
+    ``list`` does; an IndexError naming ``what`` outside it.
+
+    >>> sequence_position(-1, 3, "entry")
+    2
+    >>> sequence_position(3, 3, "entry")
+    Traceback (most recent call last):
+      ...
+    IndexError: entry 3 out of range
+    """
+    found = position + size if position < 0 else position
+    if not 0 <= found < size:
+        raise IndexError(f"{what} {position} out of range")
+    return found
 
 
 @attrs.frozen(eq=False)
@@ -91,11 +108,7 @@ class StringColumn(Sequence[str]):
     def __getitem__(self, position: int | slice) -> str | list[str]:
         if isinstance(position, slice):
             return [self[number] for number in range(*position.indices(len(self)))]
-        size = len(self)
-        if position < 0:
-            position += size
-        if not 0 <= position < size:
-            raise IndexError(f"column position {position} out of range")
+        position = sequence_position(position, len(self), "column position")
         offsets = self.offsets
         start, end = offsets.item(position), offsets.item(position + 1)
         return self.data[start:end].tobytes().decode("utf-8", _ENCODING_ERRORS)

@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from namenorm.columns import Int32Array, KeyMultimap, StringColumn, hash_keys
+from namenorm.columns import Int32Array, KeyMultimap, StringColumn, hash_keys, sequence_position
 from namenorm.model import Entity, Normalization
 from namenorm.normalize import analyze
 from namenorm.rules import load_rules
@@ -198,11 +198,7 @@ class _Entries(Sequence[Entry]):
     def __getitem__(self, position: int | slice) -> Entry | list[Entry]:
         if isinstance(position, slice):
             return [self[number] for number in range(*position.indices(len(self)))]
-        if position < 0:
-            position += len(self)
-        if not 0 <= position < len(self):
-            raise IndexError(f"entry {position} out of range")
-        return self._index.entry(position)
+        return self._index.entry(sequence_position(position, len(self), "entry"))
 
     def __iter__(self) -> Iterator[Entry]:
         for number in range(len(self)):

@@ -32,7 +32,7 @@ from typing import Any, overload
 
 import attrs
 
-from namenorm.columns import StringColumn
+from namenorm.columns import StringColumn, sequence_position
 from namenorm.errors import TableError
 from namenorm.index import CandidateIndex
 from namenorm.model import KINDS, AttributeValue, Entity
@@ -599,10 +599,7 @@ class EntityColumn(Sequence[Entity]):
     def __getitem__(self, position: int | slice) -> Entity | Sequence[Entity]:
         if isinstance(position, slice):
             return tuple(self[number] for number in range(*position.indices(len(self))))
-        if position < 0:
-            position += len(self)
-        if not 0 <= position < len(self):
-            raise IndexError(f"entity {position} out of range")
+        position = sequence_position(position, len(self), "entity")
         cached = self._cache.get(position)
         if cached is None:
             cached = _entity_of_record(json.loads(self.records[position]))

@@ -5,15 +5,23 @@
     namenorm explain "Almohandes"                           # normalization steps and evidence
     namenorm annotate seeds/                                # every mention of a corpus
     namenorm rewrite corpus/ -o normalized/                 # canonical names, in new files
+    namenorm check my_aliases.jsonl                         # property-test a table
+    namenorm evaluate labeled.jsonl --plot reliability.png  # accuracy, false matches, ECE
+    namenorm calibrate labeled.jsonl -o my_calibration.json # refit the confidence model
+    namenorm review mentions.jsonl -o to_review.csv         # the uncertain and ambiguous ones
+    namenorm apply-judgments reviewed.csv --table my.jsonl  # judgments into the table
     namenorm --version
 
-Every command takes ``--table PATH`` (JSON, JSONL, CSV or TOML) instead of the built-in table.
+Every command takes ``--table PATH`` (JSON, JSONL, CSV, TOML or a snapshot) instead of the
+built-in table, and the commands that resolve take ``--model PATH`` (a confidence model written
+by ``namenorm calibrate``) instead of the shipped one.
 Errors in the input are reported in one line naming the file, line and field, with exit
 status 2.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -26,7 +34,7 @@ if TYPE_CHECKING:
 
     from namenorm.resolve import Resolver
 
-__all__ = ["main", "probability"]
+__all__ = ["COMMAND_MODULES", "add_table_options", "main", "probability", "resolver_for"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("names", nargs="*", help="names to resolve")
     resolve.add_argument("--file", help="read names from this file, one a line (# comments)")
     resolve.add_argument("--context", help="text around the names, for every name given")
-    resolve.add_argument("--table", help="alias table file instead of the built-in table")
+    add_table_options(resolve)
     resolve.add_argument(
         "--threshold", type=probability, help="confidence below which a name is NIL (0 to 1)"
     )
@@ -54,12 +62,40 @@ def _parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="show normalization steps and the evidence")
     explain.add_argument("names", nargs="+")
     explain.add_argument("--context", help="text around the names")
-    explain.add_argument("--table", help="alias table file instead of the built-in table")
+    add_table_options(explain)
 
-    from namenorm.cli_corpus import add_corpus_commands  # noqa: PLC0415
-
-    add_corpus_commands(commands)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_commands(commands)
     return parser
+
+
+COMMAND_MODULES = (
+    "namenorm.cli_corpus",
+    "namenorm.cli_check",
+    "namenorm.cli_quality",
+    "namenorm.cli_review",
+)
+"""Modules that add sub-commands: each has ``add_commands(commands)``, and each of its
+sub-commands sets ``run`` (a function of the parsed arguments and the output stream that
+returns the exit status) with ``set_defaults``."""
+
+
+def add_table_options(parser: argparse.ArgumentParser, *, model: bool = True) -> None:
+    """Add ``--table`` (and ``--model``, for the commands that resolve) to a sub-command.
+
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_table_options(parser)
+    >>> parser.parse_args(["--model", "m.json"]).model
+    'm.json'
+    """
+    parser.add_argument(
+        "--table", help="alias table file or snapshot instead of the built-in table"
+    )
+    if model:
+        parser.add_argument(
+            "--model", help="confidence model (from namenorm calibrate) instead of the shipped one"
+        )
 
 
 def probability(text: str) -> float:
@@ -79,13 +115,23 @@ def probability(text: str) -> float:
     return value
 
 
-def _resolver(table_path: str | None, threshold: float | None) -> Resolver:
+def resolver_for(arguments: argparse.Namespace, threshold: float | None = None) -> Resolver:
+    """The resolver a sub-command's ``--table`` and ``--model`` options ask for.
+
+    >>> import argparse
+    >>> resolver_for(argparse.Namespace(table=None, model=None)).threshold
+    0.5
+    """
     from namenorm.confidence import DEFAULT_THRESHOLD  # noqa: PLC0415
     from namenorm.resolve import Resolver  # noqa: PLC0415
     from namenorm.tables import load_table  # noqa: PLC0415
 
-    table = load_table(table_path)
-    return Resolver(table, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    table = load_table(arguments.table)
+    return Resolver(
+        table,
+        model=getattr(arguments, "model", None),
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+    )
 
 
 def _read_names(path: str) -> list[str]:
@@ -102,7 +148,7 @@ def _resolve(arguments: argparse.Namespace, out: TextIO) -> int:
         names += _read_names(arguments.file)
     if not names:
         raise NamenormError("no names given: pass names or --file")
-    resolver = _resolver(arguments.table, arguments.threshold)
+    resolver = resolver_for(arguments, arguments.threshold)
     rows = []
     for name in names:
         match = resolver.resolve(name, context=arguments.context)
@@ -139,7 +185,7 @@ def _resolve(arguments: argparse.Namespace, out: TextIO) -> int:
 def _explain(arguments: argparse.Namespace, out: TextIO) -> int:
     from namenorm.normalize import explain_normalization  # noqa: PLC0415
 
-    resolver = _resolver(arguments.table, None)
+    resolver = resolver_for(arguments)
     for name in arguments.names:
         out.write(str(explain_normalization(name)) + "\n")
         candidates = resolver.candidates(name, context=arguments.context, limit=3)
@@ -172,12 +218,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             return _resolve(arguments, stream)
         if arguments.command == "explain":
             return _explain(arguments, stream)
-        from namenorm import cli_corpus  # noqa: PLC0415
-
-        resolver = _resolver(arguments.table, None)
-        if arguments.command == "annotate":
-            return cli_corpus.annotate_command(arguments, resolver, stream)
-        return cli_corpus.rewrite_command(arguments, resolver, stream)
+        status: int = arguments.run(arguments, stream)
+        return status
     except NamenormError as error:
         sys.stderr.write(f"namenorm: error: {error}\n")
         return 2

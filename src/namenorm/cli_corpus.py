@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from namenorm.annotate import Annotation
+from namenorm.cli import resolver_for
 from namenorm.corpus import Document, annotate_documents, folder_files, read_documents
 from namenorm.errors import CorpusError
 from namenorm.output import (
@@ -40,16 +41,16 @@ from namenorm.output import (
 from namenorm.progress import Progress
 from namenorm.resolve import Resolver
 
-__all__ = ["add_corpus_commands"]
+__all__ = ["add_commands", "annotate_command", "rewrite_command"]
 
 FORMATS = ("table", "jsonl", "csv", "html")
 
 
-def add_corpus_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``annotate`` and ``rewrite`` to the command line's sub-commands.
 
     >>> parser = argparse.ArgumentParser()
-    >>> add_corpus_commands(parser.add_subparsers(dest="command"))
+    >>> add_commands(parser.add_subparsers(dest="command"))
     >>> parser.parse_args(["annotate", "seeds", "--workers", "2"]).workers
     2
     """
@@ -68,6 +69,7 @@ def add_corpus_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         action="store_true",
         help="also list the spans that did not resolve (resolved: false)",
     )
+    annotate.set_defaults(run=annotate_command)
 
     rewrite = commands.add_parser(
         "rewrite", help="write new files with each mention replaced by its canonical name"
@@ -80,13 +82,14 @@ def add_corpus_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         default="canonical",
         help="replace by the canonical name, or tag the mention and keep it",
     )
+    rewrite.set_defaults(run=rewrite_command)
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
-    from namenorm.cli import probability  # noqa: PLC0415 - cli imports this module
+    from namenorm.cli import add_table_options, probability  # noqa: PLC0415 - cli imports us
 
     parser.add_argument("inputs", nargs="+", help="files, folders (recursive) or - for stdin")
-    parser.add_argument("--table", help="alias table file instead of the built-in table")
+    add_table_options(parser)
     parser.add_argument(
         "--min-confidence",
         type=probability,
@@ -162,8 +165,9 @@ def _format(arguments: argparse.Namespace) -> str:
     return "table"
 
 
-def annotate_command(arguments: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:
+def annotate_command(arguments: argparse.Namespace, out: TextIO) -> int:
     """Run ``namenorm annotate``; return the exit status."""
+    resolver = resolver_for(arguments)
     chosen = _format(arguments)
     sources = [Path(item) for item in arguments.inputs]
     if arguments.output:
@@ -291,8 +295,9 @@ def _rewrite_plan(sources: list[Path], folder: Path, glob: str) -> list[tuple[Pa
     return plan
 
 
-def rewrite_command(arguments: argparse.Namespace, resolver: Resolver, out: TextIO) -> int:
+def rewrite_command(arguments: argparse.Namespace, out: TextIO) -> int:
     """Run ``namenorm rewrite``; return the exit status."""
+    resolver = resolver_for(arguments)
     sources = [Path(item) for item in arguments.inputs]
     stdin_only = [os.fspath(source) for source in sources] == ["-"]
     if arguments.jsonl:

@@ -2,7 +2,7 @@
 
     python bench/labeled_peers.py          # writes bench/LABELED.md
 
-On the held-out part of eval/labeled.jsonl (namenorm.evaluate.holdout_split), it measures:
+On the held-out part of eval/labeled.jsonl (namenorm.evaluation.holdout_split), it measures:
 
 - namenorm: the shipped resolver and confidence model at the default threshold;
 - rapidfuzz: ``process.extractOne`` with ``fuzz.WRatio`` over unidecode-casefolded names,
@@ -35,7 +35,7 @@ from unidecode import unidecode
 
 import namenorm
 from namenorm import Resolver, load_table
-from namenorm.evaluate import (
+from namenorm.evaluation import (
     EvaluationReport,
     LabeledMention,
     Prediction,

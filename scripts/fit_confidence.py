@@ -6,7 +6,7 @@ Usage (from the repository root, with namenorm installed):
     python scripts/fit_confidence.py --check    # fits, reports, writes nothing
 
 The labeled set (eval/labeled.jsonl) is split by a hash of each mention
-(namenorm.evaluate.holdout_split): the model is fitted on the fit part only, and the figures
+(namenorm.evaluation.holdout_split): the model is fitted on the fit part only, and the figures
 printed at the end are taken on the held-out test part, which the fit never saw.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from namenorm import DEFAULT_THRESHOLD, Resolver, load_table
 from namenorm.calibrate import fit_model
-from namenorm.evaluate import evaluate, holdout_split, predict, read_labeled, report
+from namenorm.evaluation import evaluate, holdout_split, predict, read_labeled, report
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELED = ROOT / "eval" / "labeled.jsonl"
@@ -62,7 +62,7 @@ def main() -> int:
         name="builtin",
         metadata={
             "labeled_set": "eval/labeled.jsonl",
-            "split": "namenorm.evaluate.holdout_split(test_share=0.5, salt='namenorm'): fit part",
+            "split": "namenorm.evaluation.holdout_split(test_share=0.5, salt='namenorm'): fit part",
             "table_entities": len(table),
             "fitted_by": "scripts/fit_confidence.py",
         },

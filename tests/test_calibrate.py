@@ -4,7 +4,7 @@ import pytest
 
 from namenorm import AliasTable, CalibrationError, Entity, Resolver
 from namenorm.calibrate import fit_model
-from namenorm.evaluate import LabeledMention, evaluate
+from namenorm.evaluation import LabeledMention, evaluate
 
 TABLE = AliasTable(
     [

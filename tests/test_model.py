@@ -29,3 +29,17 @@ def test_entities_are_hashable_and_comparable() -> None:
 
 def test_step_is_a_value() -> None:
     assert Step("r", "a", "b") == Step(rule="r", before="a", after="b")
+
+
+def test_negatives_default_to_none_and_become_tuples() -> None:
+    assert Entity(id="a", name="A").negatives == ()
+    assert Entity(id="a", name="A", negatives="Ay").negatives == ("Ay",)
+    assert Entity(id="a", name="A", negatives=["B", "C"]).negatives == ("B", "C")
+
+
+def test_negatives_come_last_so_positional_arguments_keep_their_meaning() -> None:
+    entity = Entity("a", "A", "org", ["B"], ["C"], ["d"], {"x": 1})
+    assert (entity.aliases, entity.errors, entity.context) == (("B",), ("C",), ("d",))
+    assert dict(entity.attributes) == {"x": 1}
+    assert entity.negatives == ()
+    assert Entity(id="a", name="A", negatives=["B"]) != Entity(id="a", name="A")

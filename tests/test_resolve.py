@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import attrs
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -16,7 +19,7 @@ from namenorm import (
     phonetic_key,
 )
 
-from .strategies import alias_tables
+from .strategies import alias_tables, person_names
 
 BUILTIN = load_table()
 NAMES = [(entity.id, name) for entity in BUILTIN for name in entity.names()]
@@ -296,3 +299,99 @@ def test_resolve_many_takes_the_threshold_given() -> None:
     assert strict == [
         RESOLVER.resolve(name, threshold=0.999999) for name in ["Qassem Suleimani", "Soleimnai"]
     ]
+
+
+# -- negatives: mentions judged not to be an entity ------------------------------------------
+
+
+def _with_negatives(table: AliasTable, entity_id: str, *negatives: str) -> AliasTable:
+    entity = table[entity_id]
+    changed = attrs.evolve(entity, negatives=(*entity.negatives, *negatives))
+    return AliasTable([changed if e.id == entity_id else e for e in table])
+
+
+KHAMENEI = AliasTable(
+    [
+        Entity(id="ali-khamenei", name="Ali Khamenei", aliases=["Khamenei"]),
+        Entity(id="mojtaba-khamenei", name="Mojtaba Khamenei"),
+    ]
+)
+
+
+def test_a_negative_is_never_returned_and_the_runner_up_may_win() -> None:
+    assert Resolver(KHAMENEI).resolve("Khamenei").entity.id == "ali-khamenei"
+    resolver = Resolver(_with_negatives(KHAMENEI, "ali-khamenei", "Khamenei"))
+    assert resolver.resolve("Khamenei", threshold=0.0).entity.id == "mojtaba-khamenei"
+    assert [m.entity.id for m in resolver.candidates("Khamenei")] == ["mojtaba-khamenei"]
+    assert resolver.link("Khamenei").best.entity.id == "mojtaba-khamenei"
+    assert [m and m.entity.id for m in resolver.resolve_many(["Khamenei"], threshold=0.0)] == [
+        "mojtaba-khamenei"
+    ]
+    # Other spellings of the entity are untouched.
+    assert resolver.resolve("Ali Khamenei").entity.id == "ali-khamenei"
+
+
+def test_negatives_compare_normalized_forms() -> None:
+    resolver = Resolver(_with_negatives(KHAMENEI, "ali-khamenei", "KHAMENEI"))
+    for mention in ("Khamenei", "khamenei", "Ayatollah Khamenei", "Khamenei’"):
+        assert all(m.entity.id != "ali-khamenei" for m in resolver.candidates(mention)), mention
+    assert resolver.rejects(resolver.table["ali-khamenei"], "Sayyid Khamenei")
+    assert not resolver.rejects(resolver.table["mojtaba-khamenei"], "Khamenei")
+
+
+def test_negatives_hold_in_context_and_from_a_snapshot(tmp_path: Path) -> None:
+    table = _with_negatives(BUILTIN, "mustafa-al-kadhimi", "Mustafa Khatami")
+    sentence = "Iraqi Prime Minister Mustafa Khatami met the envoy."
+    path = tmp_path / "t.nnsnap"
+    table.save(path)
+    for resolver in (Resolver(table), Resolver(load_table(path))):
+        candidates = resolver.candidates("Mustafa Khatami", context=sentence)
+        assert all(m.entity.id != "mustafa-al-kadhimi" for m in candidates)
+        link = resolver.link("Mustafa Khatami", resolver.prepare_context(sentence))
+        assert link.best is None or link.best.entity.id != "mustafa-al-kadhimi"
+
+
+def test_annotation_never_links_a_negative_not_even_as_a_short_form() -> None:
+    table = AliasTable(
+        [Entity(id="qs", name="Qasem Soleimani", kind="person", aliases=["Qassem Soleimani"])]
+    )
+    text = "Qassem Soleimani arrived. Later Soleimani left."
+    before = [(m.text, m.match.entity.id) for m in Resolver(table).annotate(text)]
+    assert ("Soleimani", "qs") in before
+    resolver = Resolver(_with_negatives(table, "qs", "Soleimani"))
+    annotation = resolver.annotate_document(text)
+    assert [(m.text, m.match.entity.id) for m in annotation] == [("Qassem Soleimani", "qs")]
+    assert "Soleimani" in [m.text for m in annotation.unresolved]
+
+
+def _spellings(table: AliasTable) -> st.SearchStrategy[str]:
+    names = [name for entity in table for name in entity.names()]
+    written = st.sampled_from(names)
+    return st.one_of(
+        written,
+        written.map(str.upper),
+        written.map(lambda name: f"General {name}"),
+        written.map(lambda name: name.split()[-1]),
+        written.map(lambda name: name.replace("a", "e", 1)),
+        person_names(),
+    )
+
+
+@settings(max_examples=60)
+@given(alias_tables(), st.data())
+def test_a_mention_made_a_negative_of_its_entity_never_resolves_to_it(
+    table: AliasTable, data: st.DataObject
+) -> None:
+    mention = data.draw(_spellings(table), label="mention")
+    best = Resolver(table).candidates(mention, limit=1)
+    if not best:
+        return  # nothing to reject
+    rejected = best[0].entity.id
+    resolver = Resolver(_with_negatives(table, rejected, mention))
+    match = resolver.resolve(mention, threshold=0.0)
+    assert match is None or match.entity.id != rejected
+    assert all(m.entity.id != rejected for m in resolver.candidates(mention, limit=20))
+    link = resolver.link(mention, resolver.prepare_context(f"Yesterday {mention} spoke."))
+    assert link.best is None or link.best.entity.id != rejected
+    spoken = resolver.annotate_document(f"{mention} spoke, and {mention} left.", threshold=0.0)
+    assert all(m.match.entity.id != rejected for m in spoken if m.text == mention)

@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from namenorm import AliasTable, Entity, TableError, analyze, load_table
-from namenorm.tables import normalizes_to_something, record_from_entity
+from namenorm.tables import (
+    negative_conflict,
+    normalizes_to_something,
+    read_table_text,
+    record_from_entity,
+    record_spans,
+)
 
 RECORDS = [
     {
@@ -261,3 +267,110 @@ def test_no_rule_removes_an_ascii_letter_or_digit(before: str, kept: str, after:
 @given(st.text(max_size=12))
 def test_the_quick_emptiness_check_agrees_with_analysis(name: str) -> None:
     assert normalizes_to_something(name) == bool(analyze(name).text)
+
+
+# -- negatives ------------------------------------------------------------------------------
+
+
+def test_negatives_are_read_from_every_format(tmp_path: Path) -> None:
+    record = {"id": "iraq", "name": "Iraq", "kind": "place", "negatives": ["Iraqi", "Iraqis"]}
+    jsonl = _write(tmp_path, "t.jsonl", json.dumps(record) + "\n")
+    as_csv = _write(tmp_path, "t.csv", "id,name,kind,negatives\niraq,Iraq,place,Iraqi | Iraqis\n")
+    toml = _write(
+        tmp_path,
+        "t.toml",
+        '[[entity]]\nid = "iraq"\nname = "Iraq"\nkind = "place"\nnegatives = ["Iraqi", "Iraqis"]\n',
+    )
+    for path in (jsonl, as_csv, toml):
+        assert load_table(path)["iraq"].negatives == ("Iraqi", "Iraqis"), path.name
+        assert "negatives" not in load_table(path)["iraq"].attributes
+
+
+@pytest.mark.parametrize(
+    ("negatives", "field", "message"),
+    [
+        ("Iraqi", "negatives", "expected a list of strings"),
+        (["Iraqi", 3], "negatives[1]", "expected a string"),
+        (["Iraqi", "  "], "negatives[1]", "must not be blank"),
+        (["-ـ-"], "negatives[0]", "normalizes to nothing"),
+        (["Mesopotamia", "IRAQ"], "negatives[1]", "'IRAQ' is also a name of this entity"),
+        (["Iraqi", "the Republic of Iraq"], "negatives[1]", "also a name"),
+        (["Iraqi", "Irak"], "negatives[1]", "also a known error"),
+    ],
+)
+def test_bad_negatives_raise_typed_errors_naming_file_line_and_field(
+    tmp_path: Path, negatives: object, field: str, message: str
+) -> None:
+    record = {
+        "id": "iraq",
+        "name": "Iraq",
+        "aliases": ["Republic of Iraq"],
+        "errors": ["Irak"],
+        "negatives": negatives,
+    }
+    path = _write(tmp_path, "t.jsonl", '{"id": "ok", "name": "Fine"}\n' + json.dumps(record))
+    with pytest.raises(TableError, match=message) as caught:
+        load_table(path)
+    assert (caught.value.path, caught.value.line, caught.value.field) == (str(path), 2, field)
+
+
+def test_a_contradiction_names_the_position_in_the_record_as_written() -> None:
+    record = {"id": "x", "name": "Hadi al-Amiri", "negatives": ["Hadi", "Hadi", "HADI AL-AMIRI"]}
+    with pytest.raises(TableError) as caught:
+        AliasTable.from_records([record])
+    assert caught.value.field == "negatives[2]"
+    assert negative_conflict(Entity(id="x", name="X", negatives=["Y"])) is None
+
+
+def test_negatives_are_written_only_when_there_are_some() -> None:
+    assert "negatives" not in record_from_entity(Entity(id="x", name="X"))
+    record = record_from_entity(Entity(id="x", name="X", negatives=["Ex"]))
+    assert record["negatives"] == ["Ex"]
+    assert list(record) == ["id", "name", "kind", "aliases", "errors", "context", "negatives"]
+
+
+def test_the_builtin_table_round_trips_without_a_negatives_field(table: AliasTable) -> None:
+    assert all("negatives" not in record for record in table.to_records())
+    assert AliasTable.from_records(table.to_records()) == table
+
+
+def test_merge_unites_negatives_and_refuses_a_contradiction() -> None:
+    first = AliasTable([Entity(id="x", name="X", aliases=["Ex"], negatives=["Why"])])
+    second = AliasTable([Entity(id="x", name="X", negatives=["Zed", "Why"])])
+    assert (first | second)["x"].negatives == ("Why", "Zed")
+    with pytest.raises(TableError, match=r"cannot merge entity 'x'.*also a name") as caught:
+        first.merge(AliasTable([Entity(id="x", name="X", negatives=["EX"])]))
+    assert caught.value.field == "negatives[1]"
+
+
+def test_negatives_survive_a_snapshot(tmp_path: Path) -> None:
+    table = AliasTable(
+        [
+            Entity(id="iraq", name="Iraq", kind="place", negatives=["Iraqi"]),
+            Entity(id="iran", name="Iran", kind="place"),
+        ]
+    )
+    path = tmp_path / "t.nnsnap"
+    table.save(path)
+    loaded = load_table(path)
+    assert loaded == table
+    assert loaded["iraq"].negatives == ("Iraqi",)
+    assert loaded["iran"].negatives == ()
+
+
+@given(st.lists(st.sampled_from(["Iraqi", "Iraqis", "Mesopotamian", "Babylon"]), unique=True))
+def test_negatives_round_trip_through_records(negatives: list[str]) -> None:
+    table = AliasTable([Entity(id="iraq", name="Iraq", kind="place", negatives=negatives)])
+    assert AliasTable.from_records(table.to_records()) == table
+
+
+def test_record_spans_and_read_table_text() -> None:
+    text = '[\n  {"id": "a", "name": "A"},\n  {"id": "b",\n   "name": "B"}\n]\n'
+    items = json.loads(text)
+    spans = record_spans(text, items)
+    assert spans is not None
+    assert [json.loads(text[start:end]) for start, end in spans] == items
+    assert record_spans("[1, 2]", [1, 3]) is None
+    assert [entity.id for entity in read_table_text(text, "t.json")] == ["a", "b"]
+    with pytest.raises(TableError, match="unknown table format"):
+        read_table_text(text, "t.yaml")

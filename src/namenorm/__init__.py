@@ -14,22 +14,28 @@ True
 >>> [(m.text, m.match.entity.id) for m in resolver.annotate("Rai Allium quoted al-Sudani.")]
 [('Rai Allium', 'rai-al-youm'), ('al-Sudani', 'mohammed-shia-al-sudani')]
 
-The package never imports hypothesis.
+The package never imports hypothesis (only ``namenorm.strategies`` needs it).
+
+>>> namenorm.check_table(namenorm.load_table(), variants=1).survival > 0.9
+True
 """
 
 from __future__ import annotations
 
 from namenorm.annotate import Annotation, Annotator, Mention
+from namenorm.check import TableReport, check_file, check_table
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.corpus import Document, annotate_corpus, read_documents
 from namenorm.errors import (
     CalibrationError,
     CorpusError,
+    MissingDependencyError,
     NamenormError,
     RulesError,
     SnapshotError,
     TableError,
 )
+from namenorm.evaluation import EvaluationReport, LabeledMention, evaluate
 from namenorm.model import KINDS, Entity, Evidence, Kind, Match, Method, Normalization, Step
 from namenorm.normalize import (
     analyze,
@@ -57,13 +63,16 @@ __all__ = [
     "CorpusError",
     "Document",
     "Entity",
+    "EvaluationReport",
     "Evidence",
     "FeatureRow",
     "Kind",
+    "LabeledMention",
     "Link",
     "Match",
     "Mention",
     "Method",
+    "MissingDependencyError",
     "NamenormError",
     "Normalization",
     "PreparedContext",
@@ -72,10 +81,14 @@ __all__ = [
     "SnapshotError",
     "Step",
     "TableError",
+    "TableReport",
     "__version__",
     "analyze",
     "annotate_corpus",
+    "check_file",
+    "check_table",
     "compare",
+    "evaluate",
     "explain_normalization",
     "load_model",
     "load_table",

@@ -26,12 +26,12 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Literal, overload
 
 import attrs
 
-from namenorm.model import Evidence, Match
+from namenorm.model import Entity, Evidence, Match
 from namenorm.normalize import analyze
 from namenorm.resolve import Link, PreparedContext, Resolver
 from namenorm.rules import load_rules
@@ -281,7 +281,7 @@ class Annotator:
             for r in chosen
         ]
         unresolved = self._unresolved(document, runs, chosen)
-        mentions, unresolved = _link_short_forms(mentions, unresolved)
+        mentions, unresolved = _link_short_forms(mentions, unresolved, self.resolver.rejects)
         return Annotation(text=text, mentions=tuple(mentions), unresolved=tuple(unresolved))
 
     # -- spotting and settling -----------------------------------------------------------
@@ -441,14 +441,16 @@ def _name_keys(text: str) -> frozenset[str]:
 
 
 def _link_short_forms(
-    mentions: list[Mention], unresolved: list[Mention]
+    mentions: list[Mention],
+    unresolved: list[Mention],
+    rejects: Callable[[Entity, str], bool],
 ) -> tuple[list[Mention], list[Mention]]:
     """Link each short form to the person whose full name came earlier in the document.
 
     A span whose name words are a proper part of an earlier full name of a person ("al-Sudani"
     after "Mohammed Shia al-Sudani", "Soleimani" after "Qassem Soleimani") names that person,
-    unless it is literally another entity's name: that is how news writing refers back. Its
-    confidence is the full name's.
+    unless it is literally another entity's name, or one the person's entity rejects (one of
+    its ``negatives``): that is how news writing refers back. Its confidence is the full name's.
     """
     everything = sorted([*mentions, *unresolved], key=lambda mention: mention.start)
     people: list[tuple[Mention, Match, frozenset[str]]] = []
@@ -459,7 +461,7 @@ def _link_short_forms(
             (
                 (full, full_match)
                 for full, full_match, full_keys in reversed(people)
-                if keys and keys < full_keys
+                if keys and keys < full_keys and not rejects(full_match.entity, spotted.text)
             ),
             None,
         )

@@ -9,7 +9,7 @@ The calibrator then rescales the log-odds of each mention's best candidate. The 
 was fitted this way by ``scripts/fit_confidence.py``.
 
 >>> from namenorm import load_table
->>> from namenorm.evaluate import LabeledMention
+>>> from namenorm.evaluation import LabeledMention
 >>> model = fit_model(load_table(), [LabeledMention("Qassem Suleimani", gold="qasem-soleimani"),
 ...                                  LabeledMention("Qasem Ali", gold=None)], l2=10.0)
 >>> sorted(model.calibrator_weights)
@@ -29,7 +29,7 @@ from namenorm.confidence import (
     fit_logistic,
 )
 from namenorm.errors import CalibrationError
-from namenorm.evaluate import LabeledMention
+from namenorm.evaluation import LabeledMention
 from namenorm.resolve import FeatureRow, Resolver
 from namenorm.score import similarity
 from namenorm.tables import AliasTable

@@ -41,7 +41,7 @@ from namenorm.output import (
 from namenorm.progress import Progress
 from namenorm.resolve import Resolver
 
-__all__ = ["add_commands", "annotate_command", "rewrite_command"]
+__all__ = ["add_commands"]
 
 FORMATS = ("table", "jsonl", "csv", "html")
 

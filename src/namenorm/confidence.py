@@ -28,7 +28,6 @@ import json
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
 
 import attrs
 
+from namenorm.atomic import write_atomically
 from namenorm.errors import CalibrationError
 from namenorm.model import FrozenMapping
 from namenorm.resources import cache, data_path, read_text, register_cache
@@ -281,11 +281,18 @@ class ConfidenceModel:
         return model
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the model as JSON, atomically (a temporary file renamed into place)."""
-        target = Path(path)
-        temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_text(json.dumps(self.to_json(), indent=2, sort_keys=True) + "\n")
-        temporary.replace(target)
+        """Write the model as UTF-8 JSON, atomically (a temporary file renamed into place), for
+        :func:`load_model` and ``Resolver(model=path)``; a failure raises
+        :class:`~namenorm.errors.OutputError`.
+
+        >>> import tempfile, pathlib
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "model.json"
+        >>> load_model().save(target)
+        >>> load_model(target) == load_model()
+        True
+        """
+        text = json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        write_atomically(path, text.encode("utf-8"))
 
 
 MODEL_FILE = "confidence.json"

@@ -16,7 +16,9 @@ __all__ = [
     "CalibrationError",
     "CorpusError",
     "LabeledDataError",
+    "MissingDependencyError",
     "NamenormError",
+    "ReviewError",
     "RulesError",
     "SnapshotError",
     "TableError",
@@ -111,4 +113,37 @@ class SnapshotError(NamenormError, ValueError):
 
     >>> str(SnapshotError("not a namenorm snapshot", path="table.nnsnap"))
     'table.nnsnap: not a namenorm snapshot'
+    """
+
+
+class MissingDependencyError(NamenormError, ImportError):
+    """A feature needs a package namenorm does not install by default; the message names the
+    extra that installs it, and ``name`` (as in :class:`ImportError`) the missing module.
+
+    >>> error = MissingDependencyError("plotting needs matplotlib: pip install 'namenorm[plot]'",
+    ...                                name="matplotlib")
+    >>> error.name, isinstance(error, ImportError)
+    ('matplotlib', True)
+    """
+
+    def __init__(self, message: str, *, name: str | None = None) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+class OutputError(NamenormError, OSError):
+    """An output file (a plot, a fitted model) cannot be written where it was asked for.
+
+    >>> str(OutputError("cannot write here: Permission denied", path="/reliability.png"))
+    '/reliability.png: cannot write here: Permission denied'
+    """
+
+
+class ReviewError(NamenormError, ValueError):
+    """A file of the review loop is malformed: a mentions file to review (``namenorm review``)
+    or a reviewed CSV (``namenorm apply-judgments``) with an unknown judgment, an unknown entity
+    id or a missing column.
+
+    >>> str(ReviewError("unknown judgment 'maybe'", path="r.csv", line=4, field="judgment"))
+    "r.csv:4: field 'judgment': unknown judgment 'maybe'"
     """

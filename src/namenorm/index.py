@@ -35,6 +35,7 @@ from namenorm.columns import Int32Array, KeyMultimap, StringColumn, hash_keys, s
 from namenorm.model import Entity, Normalization
 from namenorm.normalize import analyze
 from namenorm.rules import load_rules
+from namenorm.score import MIN_SKELETON_NAME
 
 __all__ = ["CandidateIndex", "Entry", "compact", "deletions"]
 
@@ -532,7 +533,7 @@ class CandidateIndex:
         if phonetic:
             keys.append(_EXACT_PHONETIC + phonetic)
         skeleton = compact(query.skeleton)
-        if len(skeleton) >= 2:
+        if len(skeleton) >= MIN_SKELETON_NAME:
             keys.append(_EXACT_SKELETON + skeleton)
         return set(self.exact.get_many(keys).tolist())
 

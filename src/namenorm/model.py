@@ -156,11 +156,16 @@ class Entity:
     ``aliases`` are true alternative names and spellings; ``errors`` are known erroneous
     renderings (machine-translation errors such as "Mustafa Khatami" for Mustafa al-Kadhimi),
     kept apart so a match through one is reported as ``known_error``; ``context`` holds words
-    and phrases that signal this entity in the text around a mention. Lists are stored as tuples.
+    and phrases that signal this entity in the text around a mention; ``attributes`` any other
+    fields of its record; ``negatives`` mentions judged *not* to be this entity (by
+    ``namenorm apply-judgments``): the resolver never links a mention that normalizes like one
+    of them to this entity. Lists are stored as tuples.
 
     >>> Entity(id="rai-al-youm", name="Rai al-Youm", kind="media",
     ...        errors=["Rai Allium"]).errors
     ('Rai Allium',)
+    >>> Entity(id="iraq", name="Iraq", kind="place", negatives=["Iraqi"]).negatives
+    ('Iraqi',)
     """
 
     id: str
@@ -172,6 +177,8 @@ class Entity:
     attributes: Mapping[str, AttributeValue] = attrs.field(
         factory=dict, converter=_frozen_mapping, hash=False
     )
+    # Last, so that entities built with positional arguments keep their meaning.
+    negatives: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
 
     def names(self) -> tuple[str, ...]:
         """The canonical name followed by the aliases (not the known errors)."""

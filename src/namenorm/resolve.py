@@ -11,6 +11,10 @@ alias table), and for :func:`compare` when two names must be judged without a ta
 'known_error'
 >>> resolver.resolve("Zbigniew Wlodkowski") is None
 True
+
+A mention judged not to be an entity (one of the entity's ``negatives``) is never linked to it,
+whichever way it is asked (:meth:`Resolver.resolve`, :meth:`Resolver.candidates`,
+:meth:`Resolver.link`, annotation); the other candidates may still win.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import attrs
 
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.index import CandidateIndex, Entry
-from namenorm.model import Evidence, Match, Method, Normalization
+from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text
 from namenorm.resources import register_cache
 from namenorm.score import conflicts, pair_features, similarity
@@ -224,6 +228,7 @@ class Resolver:
         # so a resolver over a million aliases is ready at once.
         self._contexts: dict[int, _EntityContext] = {}
         self._full_names: dict[int, list[Normalization]] = {}
+        self._negatives: dict[str, frozenset[str]] = {}
         self._annotator: Annotator | None = None
         self._link_cache: dict[tuple[object, ...], Link] = {}
         self._base_cache: dict[str, _Base] = {}
@@ -285,6 +290,30 @@ class Resolver:
             self._full_names.clear()
         self._full_names[entity_index] = names
         return names
+
+    def rejects(self, entity: Entity, name: str) -> bool:
+        """Whether the table rules ``entity`` out for ``name``: the normalized name is the
+        normalized form of one of the entity's ``negatives``.
+
+        >>> from namenorm import AliasTable, Entity
+        >>> table = AliasTable([Entity(id="iraq", name="Iraq", kind="place",
+        ...                            negatives=["Iraqi"])])
+        >>> resolver = Resolver(table)
+        >>> resolver.rejects(table["iraq"], "IRAQI"), resolver.rejects(table["iraq"], "Iraq")
+        (True, False)
+        """
+        return bool(entity.negatives) and analyze(name).text in self._negative_texts(entity)
+
+    def _negative_texts(self, entity: Entity) -> frozenset[str]:
+        """The normalized negatives of an entity, worked out the first time it is a candidate."""
+        known = self._negatives.get(entity.id)
+        if known is not None:
+            return known
+        texts = frozenset(analyze(negative).text for negative in entity.negatives)
+        if len(self._negatives) >= BASE_CACHE_SIZE:
+            self._negatives.clear()
+        self._negatives[entity.id] = texts
+        return texts
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -470,6 +499,10 @@ class Resolver:
     ) -> tuple[Normalization, list[_Scored]]:
         best: dict[int, _Scored] = {}
         for entry, features, hits in rows:
+            # The one place every answer passes through (resolve, candidates, link and so
+            # annotate): an entity judged wrong for this mention is no candidate at all.
+            if entry.entity.negatives and query.text in self._negative_texts(entry.entity):
+                continue
             scored = _Scored(entry, self.model.pair_logit(features), features, hits)
             current = best.get(entry.entity_index)
             if current is None or (
@@ -531,8 +564,9 @@ class Resolver:
         if cached is not None:
             return cached
         _, ranked = self._rank(query, self._with_context(base, contexts))
-        best = self._match(query, ranked, 0)
-        link = Link(best if best.confidence >= limit else None, best)
+        # Every candidate may be one the table rules out for this mention (its negatives).
+        best = self._match(query, ranked, 0) if ranked else None
+        link = Link(best if best is not None and best.confidence >= limit else None, best)
         if len(self._link_cache) >= BASE_CACHE_SIZE:
             self._link_cache.clear()
         self._link_cache[key] = link

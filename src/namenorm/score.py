@@ -44,6 +44,9 @@ COMPACT_EDITS_PER_LETTERS = 8
 close (Qass-em Sole-imani / Qassem Soleimani)."""
 MIN_SKELETON_TOKEN = 2
 """Two name tokens with the same consonants (at least this many) match as a fuzzy pair."""
+MIN_SKELETON_NAME = 3
+"""Two names match on their consonant skeletons only if it has at least this many consonants:
+two consonants are shared by too many names (علاوي إياد, "l d", is not Ελλάδα, "ld")."""
 _VOWELS = re.compile("[aiuy]")
 UNMATCHED_SATURATION = 2
 """Mention words left unmatched beyond this many count as this many."""
@@ -223,6 +226,9 @@ def _join_split_words(
             continue
         key = queries[index][0] + queries[index + 1][0]
         text = queries[index][1] + queries[index + 1][1]
+        if not latin and len(key) < MIN_SKELETON_NAME:
+            # Two one-consonant skeletons joined say almost nothing (علاوي إياد is not Ελλάδα).
+            continue
         for position, (alias_key, alias_text) in enumerate(aliases):
             if position in used:
                 continue
@@ -298,11 +304,15 @@ def pair_features(
         "phonetic_equal": float(bool(query_phonetic) and query_phonetic == alias_phonetic),
         "phonetic_close": float(_close(query_phonetic, alias_phonetic)),
         "skeleton_equal": float(
-            unvowelled and len(query_skeleton) >= 2 and query_skeleton == alias_skeleton
+            unvowelled
+            and len(query_skeleton) >= MIN_SKELETON_NAME
+            and query_skeleton == alias_skeleton
         ),
         "ratio": fuzz.ratio(query.text, alias.text) / 100.0,
         "phonetic_ratio": fuzz.ratio(query_phonetic, alias_phonetic) / 100.0,
-        "skeleton_ratio": fuzz.ratio(query_skeleton, alias_skeleton) / 100.0 if unvowelled else 0.0,
+        "skeleton_ratio": fuzz.ratio(query_skeleton, alias_skeleton) / 100.0
+        if unvowelled and min(len(query_skeleton), len(alias_skeleton)) >= MIN_SKELETON_NAME
+        else 0.0,
         "token_sort": fuzz.token_sort_ratio(query.phonetic, alias.phonetic) / 100.0,
         "query_coverage": len(matched) / query_length if query_length else 0.0,
         "alias_coverage": len(set(matched)) / alias_length if alias_length else 0.0,

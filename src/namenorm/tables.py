@@ -5,6 +5,15 @@ values, or from a file (:func:`load_table`: JSON, JSONL, CSV or TOML); with no p
 :func:`load_table` returns the table built into namenorm. Every problem in the input raises a
 :class:`~namenorm.errors.TableError` naming the file, the line and the field.
 
+A record's lists are ``aliases``, ``errors`` (known erroneous renderings), ``context`` and
+``negatives`` (mentions judged not to be the entity, see :mod:`namenorm.judgments`); a
+negative that normalizes like one of the entity's own names is a contradiction:
+
+>>> AliasTable.from_records([{"id": "iraq", "name": "Iraq", "negatives": ["IRAQ"]}])
+Traceback (most recent call last):
+  ...
+namenorm.errors.TableError: record 1: field 'negatives[0]': 'IRAQ' is also a name of this entity...
+
 >>> table = AliasTable.from_records([
 ...     {"id": "rai-al-youm", "name": "Rai al-Youm", "kind": "media",
 ...      "aliases": ["Raialyoum"], "errors": ["Rai Allium"]},
@@ -40,12 +49,21 @@ from namenorm.normalize import analyze
 from namenorm.resources import cache, data_path, read_text, register_cache
 from namenorm.textfiles import jsonl_records, read_text_file
 
-__all__ = ["BUILTIN_TABLE", "AliasTable", "load_table"]
+__all__ = [
+    "BUILTIN_TABLE",
+    "AliasTable",
+    "load_table",
+    "read_located_records",
+    "read_table_text",
+    "record_spans",
+]
 
 BUILTIN_TABLE = "entities.jsonl"
 """The data file of the built-in table, inside ``namenorm/data``."""
 
-LIST_FIELDS = ("aliases", "errors", "context")
+LIST_FIELDS = ("aliases", "errors", "context", "negatives")
+OPTIONAL_LIST_FIELDS = frozenset({"negatives"})
+"""Lists a record gets only when they are not empty, so older tables round-trip unchanged."""
 CSV_LIST_SEPARATOR = "|"
 _KNOWN_FIELDS = frozenset({"id", "name", "kind", "attributes", *LIST_FIELDS})
 
@@ -154,6 +172,18 @@ class AliasTable:
         return cls._from_located(((record, None) for record in records), path=source)
 
     @classmethod
+    def from_located(
+        cls, located: Iterable[tuple[Mapping[str, Any], int | None]], *, path: str | None = None
+    ) -> AliasTable:
+        """Build a table from (record, line number or None) pairs, as the file readers yield
+        them (see :func:`read_located_records`); errors name ``path`` and the line.
+
+        >>> [e.id for e in AliasTable.from_located([({"id": "a", "name": "Alpha"}, 3)])]
+        ['a']
+        """
+        return cls._from_located(located, path=path)
+
+    @classmethod
     def _from_located(
         cls, located: Iterable[tuple[Mapping[str, Any], int | None]], *, path: str | None = None
     ) -> AliasTable:
@@ -198,8 +228,9 @@ class AliasTable:
     def merge(self, other: AliasTable) -> AliasTable:
         """Return the union of two tables; entities with the same id are combined.
 
-        Combined entities must agree on name and kind; their aliases, errors and context are
-        united (first table's order first) and their attributes merged.
+        Combined entities must agree on name and kind; their aliases, errors, context and
+        negatives are united (first table's order first) and their attributes merged; a
+        negative of one that is a name of the other is a contradiction (TableError).
 
         >>> from namenorm import Entity
         >>> a = AliasTable([Entity(id="x", name="X", aliases=["Ex"])])
@@ -270,20 +301,60 @@ def _combine(mine: Entity, theirs: Entity) -> Entity:
             raise TableError(
                 f"cannot merge entity {mine.id!r}: attribute {key!r} differs", field="attributes"
             )
-    return attrs.evolve(
+    combined = attrs.evolve(
         mine,
         aliases=_union(mine.aliases, theirs.aliases),
         errors=_union(mine.errors, theirs.errors),
         context=_union(mine.context, theirs.context),
         attributes={**mine.attributes, **theirs.attributes},
+        negatives=_union(mine.negatives, theirs.negatives),
     )
+    conflict = negative_conflict(combined)
+    if conflict is not None:
+        position, message = conflict
+        raise TableError(
+            f"cannot merge entity {mine.id!r}: {message}", field=f"negatives[{position}]"
+        )
+    return combined
+
+
+def negative_conflict(entity: Entity) -> tuple[int, str] | None:
+    """The first negative of ``entity`` that normalizes like one of its names, aliases or known
+    errors (its position in ``negatives`` and what is wrong), or None.
+
+    A table cannot say both that a spelling is this entity and that it is not.
+
+    >>> negative_conflict(Entity(id="x", name="Hadi al-Amiri", negatives=["Hadi Al Amiri"]))
+    (0, "'Hadi Al Amiri' is also a name of this entity (normalized: 'hadi al amiri')")
+    >>> negative_conflict(Entity(id="x", name="Hadi al-Amiri", negatives=["Hadi"])) is None
+    True
+    """
+    if not entity.negatives:
+        return None
+    roles = {analyze(error).text: "known error" for error in entity.errors}
+    roles.update((analyze(name).text, "name") for name in entity.names())
+    for position, negative in enumerate(entity.negatives):
+        text = analyze(negative).text
+        if text in roles:
+            return position, (
+                f"{negative!r} is also a {roles[text]} of this entity (normalized: {text!r})"
+            )
+    return None
 
 
 def record_from_entity(entity: Entity) -> dict[str, Any]:
-    """Return an entity as a JSON-ready record."""
+    """Return an entity as a JSON-ready record (``negatives`` only when it has some).
+
+    >>> record_from_entity(Entity(id="x", name="X", negatives=["Ex"]))["negatives"]
+    ['Ex']
+    >>> "negatives" in record_from_entity(Entity(id="x", name="X"))
+    False
+    """
     record: dict[str, Any] = {"id": entity.id, "name": entity.name, "kind": entity.kind}
     for field in LIST_FIELDS:
-        record[field] = list(getattr(entity, field))
+        values = list(getattr(entity, field))
+        if values or field not in OPTIONAL_LIST_FIELDS:
+            record[field] = values
     if entity.attributes:
         record["attributes"] = dict(entity.attributes)
     return record
@@ -381,7 +452,7 @@ def entity_from_record(
         if value is None or value == "":
             continue
         attributes[str(key)] = _attribute(value, where=where, field=str(key))
-    return Entity(
+    entity = Entity(
         id=entity_id,
         name=name,
         kind=kind,
@@ -389,7 +460,15 @@ def entity_from_record(
         errors=lists["errors"],
         context=lists["context"],
         attributes=attributes,
+        negatives=lists["negatives"],
     )
+    conflict = negative_conflict(entity)
+    if conflict is not None:
+        position, message = conflict
+        # The position in the record's own list, which may repeat items.
+        raw = list(record["negatives"]).index(entity.negatives[position])
+        raise TableError(message, **where, field=f"negatives[{raw}]")
+    return entity
 
 
 def _json_error(error: json.JSONDecodeError, path: str) -> TableError:
@@ -415,19 +494,29 @@ def _read_json(text: str, path: str) -> Iterator[tuple[Mapping[str, Any], int | 
         raise TableError(
             'expected a list of records or an object with an "entities" list', path=path, line=1
         )
-    lines = _record_lines(text, items)
-    yield from zip(items, lines or [None] * len(items), strict=True)
+    spans = record_spans(text, items)
+    lines: list[int | None] = (
+        [None] * len(items)
+        if spans is None
+        else [text.count("\n", 0, start) + 1 for start, _ in spans]
+    )
+    yield from zip(items, lines, strict=True)
 
 
-def _record_lines(text: str, items: Sequence[Any]) -> list[int | None] | None:
-    """The line on which each record of a JSON array starts, found by decoding the array again
-    from each "[" in turn; None when no "[" opens exactly these records (then errors name the
-    record's position instead)."""
+def record_spans(text: str, items: Sequence[Any]) -> list[tuple[int, int]] | None:
+    """Where each record of a JSON array lies in ``text`` (start and end offsets), found by
+    decoding the array again from each "[" in turn; None when no "[" opens exactly these
+    records (then errors name the record's position instead of its line).
+
+    >>> text = '{"entities": [{"id": "a"}, {"id": "b"}]}'
+    >>> [text[start:end] for start, end in record_spans(text, [{"id": "a"}, {"id": "b"}])]
+    ['{"id": "a"}', '{"id": "b"}']
+    """
     decoder = json.JSONDecoder()
     start = text.find("[")
     while start >= 0:
         position = start + 1
-        lines: list[int | None] = []
+        spans: list[tuple[int, int]] = []
         try:
             for item in items:
                 while text[position] in " \t\r\n,":
@@ -435,10 +524,10 @@ def _record_lines(text: str, items: Sequence[Any]) -> list[int | None] | None:
                 value, end = decoder.raw_decode(text, position)
                 if value != item:
                     break
-                lines.append(text.count("\n", 0, position) + 1)
+                spans.append((position, end))
                 position = end
             else:
-                return lines
+                return spans
         except (ValueError, IndexError):
             pass
         start = text.find("[", start + 1)
@@ -496,6 +585,26 @@ _READERS = {
 }
 
 
+def read_table_text(text: str, path: str | os.PathLike[str]) -> AliasTable:
+    """Build a table from the text of a table file (JSONL, JSON, CSV or TOML, told by the
+    suffix of ``path``, which errors name).
+
+    What ``namenorm apply-judgments`` checks a rewritten table with before writing it.
+
+    >>> read_table_text('{"id": "x", "name": "Hadi al-Amiri"}\\n', "t.jsonl")["x"].name
+    'Hadi al-Amiri'
+    """
+    location = os.fspath(path)
+    suffix = Path(location).suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        raise TableError(
+            f"unknown table format {suffix!r}; use one of {', '.join(sorted(_READERS))}",
+            path=location,
+        )
+    return AliasTable._from_located(reader(text, location), path=location)
+
+
 @register_cache
 @cache
 def _builtin() -> AliasTable:
@@ -506,9 +615,9 @@ def _builtin() -> AliasTable:
 def load_table(path: str | os.PathLike[str] | None = None) -> AliasTable:
     """Load an alias table from a JSON, JSONL, CSV or TOML file, or the built-in table.
 
-    CSV columns are ``id, name, kind, aliases, errors, context``, list cells separated by
-    ``|``, any other column kept as an attribute. TOML holds ``[[entity]]`` tables. JSON holds a
-    list of records or ``{"entities": [...]}``.
+    CSV columns are ``id, name, kind, aliases, errors, context, negatives`` (any but ``id``
+    may be left out), list cells separated by ``|``, any other column kept as an attribute.
+    TOML holds ``[[entity]]`` tables. JSON holds a list of records or ``{"entities": [...]}``.
 
     >>> table = load_table()
     >>> len(table) >= 120
@@ -521,6 +630,27 @@ def load_table(path: str | os.PathLike[str] | None = None) -> AliasTable:
         from namenorm.snapshot import load_snapshot  # noqa: PLC0415 - snapshot imports tables
 
         return load_snapshot(location)
+    return AliasTable._from_located(read_located_records(location), path=location)
+
+
+def read_located_records(
+    path: str | os.PathLike[str],
+) -> Iterator[tuple[Mapping[str, Any], int | None]]:
+    """The records of a table file with their line numbers (None where the format has none),
+    unvalidated: what :func:`load_table` builds a table from. A snapshot yields its entities'
+    records. Syntax errors raise :class:`TableError` naming the file and line.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.jsonl"
+    >>> _ = path.write_text('{"id": "a", "name": "Alpha"}\\n')
+    >>> list(read_located_records(path))
+    [({'id': 'a', 'name': 'Alpha'}, 1)]
+    """
+    location = os.fspath(path)
+    if is_snapshot(location):
+        for entity in load_table(location):
+            yield record_from_entity(entity), None
+        return
     suffix = Path(location).suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
@@ -528,8 +658,7 @@ def load_table(path: str | os.PathLike[str] | None = None) -> AliasTable:
             f"unknown table format {suffix!r}; use one of {', '.join(sorted(_READERS))}",
             path=location,
         )
-    text = read_text_file(location, error=TableError)
-    return AliasTable._from_located(reader(text, location), path=location)
+    yield from reader(read_text_file(location, error=TableError), location)
 
 
 SNAPSHOT_MAGIC = b"NAMENORM-SNAPSHOT\n"
@@ -641,6 +770,7 @@ def _entity_of_record(record: Mapping[str, Any]) -> Entity:
         errors=record["errors"],
         context=record["context"],
         attributes=record.get("attributes", {}),
+        negatives=record.get("negatives", ()),
     )
 
 

@@ -11,6 +11,10 @@ entity id, or null for a mention of something not in the table), optional ``cate
 - ``ece``: expected calibration error over 10 equal-width bins of the best candidate's
   confidence, the outcome being "the best candidate is the gold entity".
 
+:meth:`EvaluationReport.reliability` gives the per-bin figures behind the ECE, and
+:meth:`EvaluationReport.plot_reliability` draws them as a reliability diagram (PNG; needs the
+``plot`` extra, ``pip install 'namenorm[plot]'``).
+
 >>> from namenorm import Resolver
 >>> report = evaluate(Resolver(), [LabeledMention("Qassem Suleimani", gold="qasem-soleimani"),
 ...                                LabeledMention("Angela Merkel", gold=None)])
@@ -20,15 +24,19 @@ entity id, or null for a mention of something not in the table), optional ``cate
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
-from namenorm.errors import LabeledDataError
+from namenorm.atomic import write_atomically
+from namenorm.errors import LabeledDataError, MissingDependencyError
 from namenorm.resolve import Resolver
+from namenorm.tables import AliasTable
 from namenorm.textfiles import jsonl_records, read_text_file
 
 __all__ = [
@@ -36,20 +44,29 @@ __all__ = [
     "LabeledMention",
     "Metrics",
     "Prediction",
+    "ReliabilityBin",
+    "check_gold_ids",
     "evaluate",
     "expected_calibration_error",
     "holdout_split",
     "metrics",
     "predict",
     "read_labeled",
+    "reliability_bins",
 ]
 
 ECE_BINS = 10
+LOG_COUNTS_FROM = 20
+"""The reliability diagram counts mentions on a log axis when its fullest bin holds this many
+times as many as its emptiest non-empty one."""
 
 
 @attrs.frozen
 class LabeledMention:
     """One labeled mention: the text, its context, and the right entity id (None = NIL).
+
+    ``line`` is the line of the file it was read from (None when built in Python); it only
+    locates errors, so two mentions that differ only by it are equal.
 
     >>> LabeledMention("Qassem Suleimani", gold="qasem-soleimani").category
     'all'
@@ -60,6 +77,7 @@ class LabeledMention:
     gold: str | None = None
     category: str = "all"
     source: str = ""
+    line: int | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -135,9 +153,58 @@ class EvaluationReport:
         }
         return document
 
+    def reliability(self, *, bins: int = ECE_BINS) -> tuple[ReliabilityBin, ...]:
+        """The figures of a reliability diagram: every mention's best-candidate confidence
+        against whether that candidate is the gold entity, in ``bins`` equal-width bins (see
+        :func:`reliability_bins`). Their count-weighted mean gap is ``overall.ece``.
+
+        >>> from namenorm import Resolver
+        >>> result = evaluate(Resolver(), [LabeledMention("Hadi al-Ameri", gold="hadi-al-amiri")])
+        >>> [(b.lower, b.count, b.accuracy) for b in result.reliability(bins=2)]
+        [(0.0, 0, None), (0.5, 1, 1.0)]
+        """
+        return reliability_bins(
+            [p.confidence for p in self.predictions],
+            [p.correct for p in self.predictions],
+            bins=bins,
+        )
+
+    def plot_reliability(
+        self, path: str | os.PathLike[str], *, bins: int = ECE_BINS, title: str | None = None
+    ) -> None:
+        """Write a reliability diagram of :meth:`reliability` as a PNG file, atomically.
+
+        On top, each bin's observed accuracy (bars, with the mention count) and its mean
+        confidence (the gap shaded) against the diagonal of perfect calibration, with the ECE
+        in the title and the threshold marked; below, how many mentions fall in each bin.
+        Needs matplotlib (``pip install 'namenorm[plot]'``), else raises
+        :class:`~namenorm.errors.MissingDependencyError`; it draws on its own canvas, so
+        pyplot and the backend chosen by the caller are left alone.
+
+        >>> import tempfile, pathlib
+        >>> from namenorm import Resolver
+        >>> result = evaluate(Resolver(), [LabeledMention("Hadi al-Ameri", gold="hadi-al-amiri"),
+        ...                                LabeledMention("Hadi Khamis")])
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "reliability.png"
+        >>> result.plot_reliability(target)
+        >>> target.read_bytes()[1:4]
+        b'PNG'
+        """
+        write_atomically(path, _reliability_png(self, bins=bins, title=title))
+
     def table(self) -> str:
-        """The report as a plain-text table, one row per category and one overall."""
-        header = f"{'category':<16}{'n':>5}{'acc':>8}{'acc@1':>8}{'FMR':>8}{'F1':>8}{'ECE':>8}"
+        """The report as a plain-text table, one row per category and one overall (recall is
+        the ``acc`` column: both are the share of in-table mentions resolved right).
+
+        >>> from namenorm import Resolver
+        >>> print(evaluate(Resolver(), [LabeledMention("Hadi al-Ameri", gold="hadi-al-amiri")]
+        ...                ).table().splitlines()[-1])
+        ALL                 1  100.0%  100.0%       -  100.0%  100.0%   0.000
+        """
+        header = (
+            f"{'category':<16}{'n':>5}{'acc':>8}{'acc@1':>8}{'FMR':>8}{'prec':>8}{'F1':>8}"
+            f"{'ECE':>8}"
+        )
         rows = [header, "-" * len(header)]
         for name, figures in [*sorted(self.by_category.items()), ("ALL", self.overall)]:
             rows.append(
@@ -148,6 +215,7 @@ class EvaluationReport:
                         figures.accuracy,
                         figures.accuracy_at_1,
                         figures.false_match_rate,
+                        figures.precision,
                         figures.f1,
                     )
                 )
@@ -168,24 +236,85 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
+@attrs.frozen
+class ReliabilityBin:
+    """One bin of a reliability diagram: the mentions whose confidence is in [lower, upper)
+    (the last bin also takes 1.0), their mean confidence and the share that was right (both
+    None for an empty bin).
+
+    >>> ReliabilityBin(0.9, 1.0, count=4, mean_confidence=0.95, accuracy=0.75).gap
+    0.2
+    """
+
+    lower: float
+    upper: float
+    count: int
+    mean_confidence: float | None
+    accuracy: float | None
+
+    @property
+    def gap(self) -> float | None:
+        """How far the mean confidence is from the accuracy (None for an empty bin)."""
+        if self.mean_confidence is None or self.accuracy is None:
+            return None
+        return round(abs(self.mean_confidence - self.accuracy), 10)
+
+
+def _tally(
+    confidences: Sequence[float], outcomes: Sequence[bool], bins: int
+) -> tuple[list[int], list[float], list[float]]:
+    """Per bin: the count, the sum of confidences and the number right."""
+    if bins < 1:
+        raise ValueError(f"bins must be 1 or more, got {bins!r}")
+    # Bin by comparing with the edges themselves (not int(confidence * bins), which rounds)
+    # so that every confidence lies inside the [lower, upper) its bin reports.
+    edges = [i / bins for i in range(1, bins)]
+    counts = [0] * bins
+    totals = [0.0] * bins
+    hits = [0.0] * bins
+    for confidence, outcome in zip(confidences, outcomes, strict=True):
+        slot = bisect.bisect_right(edges, confidence)
+        counts[slot] += 1
+        totals[slot] += confidence
+        hits[slot] += float(outcome)
+    return counts, totals, hits
+
+
+def reliability_bins(
+    confidences: Sequence[float], outcomes: Sequence[bool], *, bins: int = ECE_BINS
+) -> tuple[ReliabilityBin, ...]:
+    """Split (confidence, outcome) pairs into ``bins`` equal-width bins of confidence over
+    [0, 1], every bin listed (empty ones too), lowest first.
+
+    >>> [(b.count, b.mean_confidence, b.accuracy)
+    ...  for b in reliability_bins([0.75, 1.0, 0.25], [True, False, False], bins=2)]
+    [(1, 0.25, 0.0), (2, 0.875, 0.5)]
+    """
+    counts, totals, hits = _tally(confidences, outcomes, bins)
+    return tuple(
+        ReliabilityBin(
+            lower=i / bins,
+            upper=(i + 1) / bins,
+            count=counts[i],
+            mean_confidence=totals[i] / counts[i] if counts[i] else None,
+            accuracy=hits[i] / counts[i] if counts[i] else None,
+        )
+        for i in range(bins)
+    )
+
+
 def expected_calibration_error(
     confidences: Sequence[float], outcomes: Sequence[bool], *, bins: int = ECE_BINS
 ) -> float | None:
-    """The expected calibration error over ``bins`` equal-width bins (None with no data).
+    """The expected calibration error over ``bins`` equal-width bins (None with no data): the
+    count-weighted mean gap of the :func:`reliability_bins`.
 
     >>> expected_calibration_error([0.9, 0.9, 0.1, 0.1], [True, True, False, False])
     0.1
     """
     if not confidences:
         return None
-    totals = [0.0] * bins
-    hits = [0.0] * bins
-    counts = [0] * bins
-    for confidence, outcome in zip(confidences, outcomes, strict=True):
-        slot = min(bins - 1, int(confidence * bins))
-        totals[slot] += confidence
-        hits[slot] += float(outcome)
-        counts[slot] += 1
+    counts, totals, hits = _tally(confidences, outcomes, bins)
     gap = sum(abs(totals[i] - hits[i]) for i in range(bins) if counts[i])
     return round(gap / len(confidences), 10)
 
@@ -308,9 +437,44 @@ def read_labeled(path: str | os.PathLike[str]) -> list[LabeledMention]:
                 gold=gold,
                 category=_optional_text(record, "category", path=location, line=number) or "all",
                 source=_optional_text(record, "source", path=location, line=number) or "",
+                line=number,
             )
         )
     return mentions
+
+
+def check_gold_ids(
+    mentions: Iterable[LabeledMention],
+    table: AliasTable,
+    *,
+    path: str | os.PathLike[str] | None = None,
+) -> None:
+    """Raise :class:`LabeledDataError` for the first mention whose gold id is not in ``table``,
+    naming the file and line (given ``path``, for mentions read by :func:`read_labeled`) or the
+    mention's position.
+
+    A gold id the table lacks is a mistake in the labels or the wrong table: counting such a
+    mention as missed would hide it in the figures.
+
+    >>> from namenorm import load_table
+    >>> check_gold_ids([LabeledMention("Hadi al-Amiri", gold="hadi-amiri")], load_table())
+    Traceback (most recent call last):
+      ...
+    namenorm.errors.LabeledDataError: record 1: field 'gold': gold id 'hadi-amiri' of ...
+    """
+    location = None if path is None else os.fspath(path)
+    for position, labeled in enumerate(mentions, start=1):
+        if labeled.gold is not None and labeled.gold not in table:
+            line = labeled.line if location is not None else None
+            raise LabeledDataError(
+                f"gold id {labeled.gold!r} of mention {labeled.mention!r} is not in the table "
+                f"({len(table)} entities); fix the id, or use null for a mention of something "
+                "not in the table",
+                path=location,
+                line=line,
+                record=None if line is not None else position,
+                field="gold",
+            )
 
 
 def evaluate(
@@ -321,11 +485,19 @@ def evaluate(
 ) -> EvaluationReport:
     """Resolve labeled mentions (a JSONL path or LabeledMention values) and report the figures.
 
+    Raises :class:`LabeledDataError` for a malformed file or a gold id the resolver's table
+    does not have (see :func:`check_gold_ids`).
+
     >>> from namenorm import Resolver
     >>> evaluate(Resolver(), [LabeledMention("Angela Zbrowski")]).overall.false_match_rate
     0.0
     """
-    mentions = read_labeled(labeled) if isinstance(labeled, str | os.PathLike) else list(labeled)
+    if isinstance(labeled, str | os.PathLike):
+        mentions = read_labeled(labeled)
+        check_gold_ids(mentions, resolver.table, path=labeled)
+    else:
+        mentions = list(labeled)
+        check_gold_ids(mentions, resolver.table)
     limit = resolver.threshold if threshold is None else threshold
     return report(predict(resolver, mentions, threshold=limit), threshold=limit)
 
@@ -350,3 +522,92 @@ def holdout_split(
         share = int.from_bytes(digest[:8], "big") / 2**64
         (test if share < test_share else fit).append(labeled)
     return fit, test
+
+
+def _reliability_png(result: EvaluationReport, *, bins: int, title: str | None) -> bytes:
+    """Draw the reliability diagram of ``result`` and return it as PNG bytes."""
+    try:
+        # A Figure on an Agg canvas of its own: no pyplot, so no global backend or state.
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+        from matplotlib.figure import Figure  # noqa: PLC0415
+        from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter  # noqa: PLC0415
+    except ImportError as error:
+        raise MissingDependencyError(
+            "the reliability diagram needs matplotlib: pip install 'namenorm[plot]'",
+            name="matplotlib",
+        ) from error
+    figures = result.reliability(bins=bins)
+    filled = [b for b in figures if b.count]
+    centres = [(b.lower + b.upper) / 2 for b in filled]
+    accuracy = [b.accuracy or 0.0 for b in filled]
+    confidence = [b.mean_confidence or 0.0 for b in filled]
+    width = 0.9 / bins
+    ece = expected_calibration_error(
+        [p.confidence for p in result.predictions],
+        [p.correct for p in result.predictions],
+        bins=bins,
+    )
+
+    figure = Figure(figsize=(7.0, 7.5), dpi=120, layout="constrained")
+    FigureCanvasAgg(figure)
+    top, bottom = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    top.plot([0, 1], [0, 1], linestyle="--", color="#777777", label="perfect calibration")
+    top.bar(centres, accuracy, width=width, color="#4c72b0", alpha=0.85, label="accuracy")
+    # Hatched outlines, not filled bars: the gap can run above or below the accuracy bar.
+    top.bar(
+        centres,
+        [c - a for c, a in zip(confidence, accuracy, strict=True)],
+        bottom=accuracy,
+        width=width,
+        fill=False,
+        hatch="///",
+        edgecolor="#c44e52",
+        linewidth=0.8,
+        label="gap to mean confidence",
+    )
+    top.plot(
+        confidence,
+        accuracy,
+        "o",
+        color="#222222",
+        markersize=4,
+        label="accuracy at the mean confidence",
+    )
+    top.axvline(result.threshold, color="#55a868", linestyle=":", label="threshold")
+    top.set_xlim(0.0, 1.0)
+    top.set_ylim(0.0, 1.05)
+    top.set_ylabel("accuracy (the best candidate is right)")
+    top.legend(loc="upper left", fontsize=8)
+    top.grid(alpha=0.3)
+    summary = f"ECE {_fixed(ece)} · {len(result.predictions)} mentions · {bins} bins"
+    top.set_title(f"{title or 'Reliability diagram'}\n{summary}", fontsize=11)
+
+    # Counts often span orders of magnitude (most mentions sit near 0 or 1): a log axis then
+    # keeps the sparse middle bins visible. Each bar carries its count either way.
+    counts = [b.count for b in figures]
+    bottom.bar([(b.lower + b.upper) / 2 for b in figures], counts, width=width, color="#8c8c8c")
+    for b in filled:
+        bottom.annotate(
+            str(b.count),
+            ((b.lower + b.upper) / 2, b.count),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+        )
+    if filled and max(counts) >= LOG_COUNTS_FROM * min(b.count for b in filled):
+        bottom.set_yscale("log")
+        bottom.set_ylim(0.8, max(counts) * 4)
+        bottom.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        bottom.yaxis.set_minor_formatter(NullFormatter())
+    else:
+        bottom.set_ylim(0, max([1, *counts]) * 1.25)
+        bottom.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    bottom.set_xlabel("confidence of the best candidate")
+    bottom.set_ylabel("mentions")
+    bottom.set_xticks([i / bins for i in range(bins + 1)])
+    bottom.grid(alpha=0.3, axis="y")
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -583,11 +583,11 @@ def _csv_line(cells: Sequence[str], quoting: _Quoting, ending: str) -> str:
 
 def _edited_cell(cell: str, edit: _Edit, field: ListField) -> str:
     items = [part.strip() for part in cell.split(CSV_LIST_SEPARATOR) if part.strip()]
-    if not edit.removed.get(field):
+    separator = f" {CSV_LIST_SEPARATOR} " if f" {CSV_LIST_SEPARATOR} " in cell else "|"
+    if not edit.removed.get(field) and cell.strip():
         # Only additions: the cell as it was, with the new items after it.
         new = [item for item in edit.apply(field, items) if item not in items]
-        return CSV_LIST_SEPARATOR.join([cell, *new]) if cell.strip() else "|".join(new)
-    separator = " | " if " | " in cell else CSV_LIST_SEPARATOR
+        return separator.join([cell, *new])
     return separator.join(edit.apply(field, items))
 
 
@@ -718,10 +718,11 @@ def apply_judgments(
             "from, then save a new snapshot",
             path=given,
         )
-    location = os.path.realpath(given)  # a link to the table: edit the table itself
+    # A link to the table: edit (and back up) the table itself, not the link.
+    location = os.path.realpath(given) if os.path.islink(given) else given
     suffix = _editable_suffix(given)
     before = file_identity(location)
-    text = read_text_file(location, error=TableError)
+    text = read_text_file(given, error=TableError)
     table = read_table_text(text, given)
     changes = plan_changes(table, judgments, source=source)
     if suffix == ".csv":

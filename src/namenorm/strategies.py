@@ -92,7 +92,8 @@ def respellings(
     """Spellings of ``name`` with the changes that made each one (see :func:`variants`).
 
     >>> from hypothesis import find
-    >>> find(respellings("Hadi al-Amiri"), lambda v: "var.al: al- → el-" in v.changes).text
+    >>> spellings = respellings("Hadi al-Amiri", case=False, reorder=False)
+    >>> find(spellings, lambda v: "var.al: al- → el-" in v.changes).text
     'Hadi el-Amiri'
     """
 

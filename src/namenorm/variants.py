@@ -44,7 +44,9 @@ __all__ = [
     "spell",
 ]
 
-Where = Literal["any", "start", "end", "middle", "between-vowels", "between-consonants", "word"]
+Where = Literal[
+    "any", "start", "end", "middle", "between-vowels", "between-consonants", "after-consonant", "word"
+]
 WHERE: tuple[Where, ...] = (
     "any",
     "start",
@@ -52,6 +54,7 @@ WHERE: tuple[Where, ...] = (
     "middle",
     "between-vowels",
     "between-consonants",
+    "after-consonant",
     "word",
 )
 VOWELS = "aeiou"
@@ -120,6 +123,8 @@ class Variation:
                 and text[start - 1] not in VOWELS + "y"
                 and text[end] not in VOWELS + "y"
             )
+        if self.where == "after-consonant":
+            return at_start or text[start - 1] not in VOWELS
         if self.where == "word":
             return at_start and at_end
         return True

@@ -45,7 +45,14 @@ __all__ = [
 ]
 
 Where = Literal[
-    "any", "start", "end", "middle", "between-vowels", "between-consonants", "after-consonant", "word"
+    "any",
+    "start",
+    "end",
+    "middle",
+    "between-vowels",
+    "between-consonants",
+    "after-consonant",
+    "word",
 ]
 WHERE: tuple[Where, ...] = (
     "any",

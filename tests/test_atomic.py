@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from namenorm import load_model
-from namenorm.atomic import write_atomically
+from namenorm.atomic import binary_output, text_output, write_atomically
 from namenorm.errors import CalibrationError, NamenormError, OutputError
 
 
@@ -49,3 +49,37 @@ def test_a_model_saves_atomically_and_loads_back(tmp_path: Path) -> None:
     load_model().save(target)
     assert load_model(target) == load_model()
     assert os.listdir(tmp_path) == ["model.json"]
+
+
+def test_an_error_inside_the_block_keeps_the_old_file_and_propagates(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+
+    def interrupted_write() -> None:
+        with text_output(target) as handle:
+            handle.write("half of the new")
+            raise KeyError("interrupted")
+
+    with pytest.raises(KeyError):
+        interrupted_write()
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["out.txt"]
+
+
+@pytest.mark.parametrize(("bom", "expected"), [(False, b"a\r\nb"), (True, b"\xef\xbb\xbfa\r\nb")])
+def test_text_output_keeps_line_ends_and_writes_a_bom_when_asked(
+    tmp_path: Path, bom: bool, expected: bytes
+) -> None:
+    target = tmp_path / "out.txt"
+    with text_output(target, bom=bom) as handle:
+        handle.write("a\r\nb")
+    assert target.read_bytes() == expected
+
+
+def test_binary_output_can_seek(tmp_path: Path) -> None:
+    target = tmp_path / "out.bin"
+    with binary_output(target) as handle:
+        handle.write(b"....")
+        handle.seek(1)
+        handle.write(b"x")
+    assert target.read_bytes() == b".x.."

@@ -37,10 +37,10 @@ from namenorm.model import Match
 from namenorm.normalize import normalize
 from namenorm.resolve import Resolver
 from namenorm.resources import cache, register_cache
-from namenorm.rules import load_rules, read_rows
+from namenorm.rules import load_rules
 from namenorm.spot import spotting_words
 from namenorm.tables import AliasTable, read_located_records
-from namenorm.variants import Variant, random_variants
+from namenorm.variants import Variant, load_samples, random_variants
 
 __all__ = [
     "DEFAULT_VARIANTS",
@@ -220,10 +220,10 @@ def _common_words() -> frozenset[str]:
     common given names of ``data/samples.tsv``."""
     rules = load_rules()
     given = {
-        normalize(value.replace("_", " "))
-        for line, (name, values, _why) in read_rows("samples.tsv", 3)
+        normalize(value)
+        for name, values in load_samples().items()
         if name.startswith("given.")
-        for value in values.split()
+        for value in values
     }
     stopwords = spotting_words().get("stopword", frozenset())
     return frozenset(given | set(stopwords) | rules.titles | rules.particles | rules.descriptors)

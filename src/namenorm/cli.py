@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from namenorm.errors import NamenormError
@@ -98,21 +99,75 @@ def add_table_options(parser: argparse.ArgumentParser, *, model: bool = True) ->
         )
 
 
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number of ``minimum`` or more.
+
+    >>> whole_number(1)("2")
+    2
+    >>> whole_number(1)("0")
+    Traceback (most recent call last):
+      ...
+    argparse.ArgumentTypeError: expected a whole number of 1 or more, got '0'
+    """
+
+    def parse(text: str) -> int:
+        import argparse  # noqa: PLC0415
+
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number of {minimum} or more, got {text!r}"
+            )
+        return value
+
+    return parse
+
+
+def real_number(
+    low: float, high: float = math.inf, *, exclusive: bool = False
+) -> Callable[[str], float]:
+    """An argparse ``type`` for a finite number from ``low`` to ``high`` (both excluded when
+    ``exclusive``).
+
+    >>> real_number(0.0, 1.0, exclusive=True)("0.25")
+    0.25
+    >>> real_number(0.0)("inf")
+    Traceback (most recent call last):
+      ...
+    argparse.ArgumentTypeError: expected a number of 0 or more, got 'inf'
+    """
+    if math.isinf(high):
+        wanted = f"a number above {low:g}" if exclusive else f"a number of {low:g} or more"
+    elif exclusive:
+        wanted = f"a number between {low:g} and {high:g}"
+    else:
+        wanted = f"a number from {low:g} to {high:g}"
+
+    def parse(text: str) -> float:
+        import argparse  # noqa: PLC0415
+
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        inside = low < value < high if exclusive else low <= value <= high
+        if not (math.isfinite(value) and inside):
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+        return value
+
+    return parse
+
+
 def probability(text: str) -> float:
     """Parse a command-line probability (0 to 1).
 
     >>> probability("0.5")
     0.5
     """
-    import argparse  # noqa: PLC0415
-
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
-    return value
+    return real_number(0.0, 1.0)(text)
 
 
 def resolver_for(arguments: argparse.Namespace, threshold: float | None = None) -> Resolver:

@@ -26,16 +26,6 @@ from namenorm.check import DEFAULT_VARIANTS, MIN_SURVIVAL, check_file, check_tab
 __all__ = ["add_commands"]
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
-    return value
-
-
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``check`` to the command line's sub-commands.
 
@@ -44,7 +34,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     >>> parser.parse_args(["check", "t.jsonl", "--variants", "5"]).variants
     5
     """
-    from namenorm.cli import probability  # noqa: PLC0415 - cli imports this module
+    from namenorm.cli import probability, whole_number  # noqa: PLC0415 - cli imports this module
 
     check = commands.add_parser(
         "check",
@@ -53,24 +43,31 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     check.add_argument("table", nargs="?", help="table file or snapshot (default: built-in)")
     check.add_argument(
         "--variants",
-        type=_count,
+        type=whole_number(1),
         default=DEFAULT_VARIANTS,
         help=f"spellings drawn per entity ({DEFAULT_VARIANTS})",
     )
-    check.add_argument("--seed", type=_count, default=0, help="seed of the draws (0)")
-    check.add_argument("--typos", type=_count, default=0, help="typos a spelling may carry (0)")
+    check.add_argument("--seed", type=whole_number(0), default=0, help="seed of the draws (0)")
+    check.add_argument(
+        "--typos", type=whole_number(0), default=0, help="typos a spelling may carry (0)"
+    )
     check.add_argument(
         "--min-survival",
         type=probability,
         default=MIN_SURVIVAL,
         help=f"share of an entity's spellings that must resolve back ({MIN_SURVIVAL})",
     )
-    check.add_argument("--workers", type=_count, default=1, help="processes to resolve with")
+    check.add_argument(
+        "--workers", type=whole_number(1), default=1, help="processes to resolve with"
+    )
     check.add_argument("--model", help="confidence model (from namenorm calibrate)")
     check.add_argument("--threshold", type=probability, help="confidence below which NIL")
     check.add_argument("--format", choices=("table", "json"), default="table")
     check.add_argument(
-        "--limit", type=_count, default=10, help="findings shown per kind in the table (10)"
+        "--limit",
+        type=whole_number(0),
+        default=10,
+        help="findings shown per kind in the table (10)",
     )
     check.set_defaults(run=check_command)
 
@@ -86,7 +83,7 @@ def check_command(arguments: argparse.Namespace, out: TextIO) -> int:
         "seed": arguments.seed,
         "typos": arguments.typos,
         "min_survival": arguments.min_survival,
-        "workers": max(1, arguments.workers),
+        "workers": arguments.workers,
     }
     threshold = DEFAULT_THRESHOLD if arguments.threshold is None else arguments.threshold
 

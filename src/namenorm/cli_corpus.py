@@ -86,7 +86,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
-    from namenorm.cli import add_table_options, probability  # noqa: PLC0415 - cli imports us
+    from namenorm.cli import (  # noqa: PLC0415 - cli imports us
+        add_table_options,
+        probability,
+        whole_number,
+    )
 
     parser.add_argument("inputs", nargs="+", help="files, folders (recursive) or - for stdin")
     add_table_options(parser)
@@ -95,7 +99,7 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         type=probability,
         help="confidence a mention needs (0 to 1; default: the resolver's threshold)",
     )
-    parser.add_argument("--workers", type=_positive, default=1, help="processes to use")
+    parser.add_argument("--workers", type=whole_number(1), default=1, help="processes to use")
     parser.add_argument("--glob", default="*.txt", help="files of folders to read (*.txt)")
     parser.add_argument(
         "--errors",
@@ -108,16 +112,6 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jsonl", action="store_true", help="standard input is JSON Lines, not one text"
     )
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
-    return value
 
 
 def _documents(arguments: argparse.Namespace, sources: list[Path]) -> Iterator[Document]:

@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from namenorm.cli import add_table_options, probability, resolver_for
+from namenorm.cli import add_table_options, probability, real_number, resolver_for
 from namenorm.errors import LabeledDataError, OutputError
 from namenorm.evaluation import (
     LabeledMention,
@@ -100,35 +99,15 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="write the model here (JSON, atomically)",
     )
     calibrate.add_argument(
-        "--l2", type=_penalty, default=1.0, help="L2 penalty of the fit (default 1.0)"
+        "--l2", type=real_number(0.0), default=1.0, help="L2 penalty of the fit (default 1.0)"
     )
     calibrate.add_argument(
         "--holdout",
-        type=_share,
+        type=real_number(0.0, 1.0, exclusive=True),
         metavar="SHARE",
         help="hold this share of the mentions out of the fit (0 to 1, exclusive) and report on it",
     )
     calibrate.set_defaults(run=calibrate_command)
-
-
-def _penalty(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not (math.isfinite(value) and value >= 0.0):
-        raise argparse.ArgumentTypeError(f"expected a number of 0 or more, got {text!r}")
-    return value
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 < value < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
-    return value
 
 
 def _refuse_overwrite(output: str, *inputs: str | None) -> None:

@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from namenorm.cli import add_table_options, probability, resolver_for
+from namenorm.cli import add_table_options, probability, real_number, resolver_for
 from namenorm.errors import NamenormError, ReviewError
 from namenorm.judgments import apply_judgments, read_judgments
 from namenorm.output import atomic_output
@@ -75,7 +75,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     chosen.add_argument(
         "--margin",
-        type=_logit,
+        type=real_number(0.0),
         default=DEFAULT_MARGIN,
         help=f"lead over the runner-up (logit) below which a link is ambiguous "
         f"(default {DEFAULT_MARGIN})",
@@ -99,16 +99,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--dry-run", action="store_true", help="show what would change; write nothing"
     )
     judged.set_defaults(run=apply_command)
-
-
-def _logit(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of 0 or more, got {text!r}")
-    return value
 
 
 def _same_file(first: str, second: str) -> bool:

@@ -15,9 +15,11 @@ from __future__ import annotations
 __all__ = [
     "CalibrationError",
     "CorpusError",
+    "DataFrameError",
     "LabeledDataError",
     "MissingDependencyError",
     "NamenormError",
+    "OutputError",
     "ReviewError",
     "RulesError",
     "SnapshotError",
@@ -147,3 +149,29 @@ class ReviewError(NamenormError, ValueError):
     >>> str(ReviewError("unknown judgment 'maybe'", path="r.csv", line=4, field="judgment"))
     "r.csv:4: field 'judgment': unknown judgment 'maybe'"
     """
+
+
+class DataFrameError(NamenormError, ValueError):
+    """A DataFrame column cannot be resolved or annotated (:mod:`namenorm.dataframes`): the
+    column is missing, a cell is neither a string nor null, or a new column would overwrite
+    one the frame has. ``column`` names the column, ``row`` the 0-based position of the row
+    (the message adds a pandas row's index label); each is ``None`` when it does not apply.
+
+    >>> error = DataFrameError("expected a string or null, got int 7", column="name", row=3)
+    >>> str(error), error.column, error.row, isinstance(error, ValueError)
+    ("column 'name', row 3: expected a string or null, got int 7", 'name', 3, True)
+    """
+
+    def __init__(self, message: str, *, column: str | None = None, row: int | None = None) -> None:
+        self.column = column
+        self.row = row
+        super().__init__(message, field=column)
+
+    def _render(self) -> str:
+        parts = []
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        location = ", ".join(parts)
+        return f"{location}: {self.message}" if location else self.message

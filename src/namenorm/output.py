@@ -14,13 +14,12 @@ import contextlib
 import csv
 import html
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, TextIO
 
 from namenorm.annotate import Annotation, Mention
+from namenorm.atomic import text_output
 from namenorm.errors import CorpusError
 
 __all__ = [
@@ -238,19 +237,12 @@ class HtmlReport:
         )
 
 
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
-@contextlib.contextmanager
 def atomic_output(
     path: str | os.PathLike[str], *, newline: str | None = "", bom: bool = False
-) -> Iterator[TextIO]:
+) -> contextlib.AbstractContextManager[TextIO]:
     """Open a new text file (UTF-8) for writing that appears at ``path`` only when the block
-    ends without an error: it is written to a temporary file beside it and renamed into
-    place, so an interrupted run leaves no half-written output.
+    ends without an error (:func:`namenorm.atomic.text_output`, failing with a
+    :class:`~namenorm.errors.CorpusError`), so an interrupted run leaves no half-written output.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -259,28 +251,4 @@ def atomic_output(
     >>> target.read_text()
     'done'
     """
-    target = Path(path)
-    folder = target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
-        # mkstemp makes the file private; an output gets the usual permissions.
-        os.chmod(temporary, 0o666 & ~_umask())
-    except OSError as problem:
-        raise CorpusError(f"cannot write here: {problem.strerror}", path=str(target)) from problem
-    try:
-        encoding = "utf-8-sig" if bom else "utf-8"
-        with open(descriptor, "w", encoding=encoding, newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.replace(temporary, target)
-        except OSError as problem:
-            raise CorpusError(
-                f"cannot write here: {problem.strerror}", path=str(target)
-            ) from problem
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    return text_output(path, newline=newline, bom=bom, error=CorpusError)

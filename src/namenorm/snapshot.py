@@ -23,11 +23,9 @@ make of a query now.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -36,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from namenorm import __version__
+from namenorm.atomic import binary_output
 from namenorm.columns import StringColumn
 from namenorm.errors import SnapshotError
 from namenorm.index import CandidateIndex
@@ -126,39 +125,18 @@ def _write_atomically(
     described: list[dict[str, Any]],
     arrays: list[npt.NDArray[Any]],
 ) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        # mkstemp makes the file private; a snapshot gets the usual permissions, so other
-        # processes and users can map it.
-        os.fchmod(descriptor, 0o666 & ~_umask())
-    except OSError as problem:
-        raise SnapshotError(f"cannot write here: {problem.strerror}", path=str(target)) from problem
-    try:
-        with open(descriptor, "wb") as handle:
+    with binary_output(target, error=SnapshotError) as handle:
+        try:
             handle.write(SNAPSHOT_MAGIC)
             handle.write(len(header).to_bytes(_LENGTH_BYTES, "little"))
             handle.write(header)
             for item, array in zip(described, arrays, strict=True):
                 handle.seek(start + item["offset"])
                 handle.write(array.tobytes())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except OSError as problem:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise SnapshotError(f"cannot write here: {problem.strerror}", path=str(target)) from problem
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+        except OSError as problem:
+            raise SnapshotError(
+                f"cannot write here: {problem.strerror}", path=str(target)
+            ) from problem
 
 
 def _read_header(path: str) -> tuple[dict[str, Any], int]:

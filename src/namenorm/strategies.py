@@ -26,11 +26,11 @@ module without it raises :class:`~namenorm.errors.MissingDependencyError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import attrs
 
-from namenorm.errors import MissingDependencyError, RulesError
+from namenorm.errors import MissingDependencyError
 
 try:
     from hypothesis import strategies as st
@@ -41,10 +41,8 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess by 
 
 from namenorm.model import Entity, Kind
 from namenorm.normalize import normalize, phonetic_key
-from namenorm.resources import cache, data_path, register_cache
-from namenorm.rules import read_rows
 from namenorm.tables import AliasTable
-from namenorm.variants import Variant, spell
+from namenorm.variants import FRAME_SLOT, Variant, load_samples, spell
 
 __all__ = [
     "ORIGINS",
@@ -59,26 +57,6 @@ __all__ = [
 ]
 
 ORIGINS = ("arabic", "persian", "turkish", "kurdish", "western")
-SLOT = "{}"
-
-
-@register_cache
-@cache
-def _samples() -> Mapping[str, tuple[str, ...]]:
-    sets: dict[str, list[str]] = {}
-    for line, (name, values, _why) in read_rows("samples.tsv", 3):
-        if name == "frame":
-            if SLOT not in values:
-                raise RulesError(
-                    "a frame needs a {} slot",
-                    path=data_path("samples.tsv"),
-                    line=line,
-                    field="values",
-                )
-            sets.setdefault(name, []).append(values)
-        else:
-            sets.setdefault(name, []).extend(value.replace("_", " ") for value in values.split())
-    return {name: tuple(values) for name, values in sets.items()}
 
 
 def _choice(options: int, label: str, draw: st.DrawFn) -> int:
@@ -127,7 +105,7 @@ def variants(
 
 
 def _person_names(origin: str) -> st.SearchStrategy[str]:
-    samples = _samples()
+    samples = load_samples()
 
     @st.composite
     def draw_name(draw: st.DrawFn) -> str:
@@ -143,7 +121,7 @@ def _person_names(origin: str) -> st.SearchStrategy[str]:
 
 
 def _organization_names() -> st.SearchStrategy[str]:
-    samples = _samples()
+    samples = load_samples()
     return st.builds(
         "{} {}".format, st.sampled_from(samples["org.head"]), st.sampled_from(samples["org.tail"])
     )
@@ -170,7 +148,7 @@ def _slug(text: str) -> str:
 
 
 def _is_organization(name: str) -> bool:
-    return name.split(maxsplit=1)[0] in _samples()["org.head"]
+    return name.split(maxsplit=1)[0] in load_samples()["org.head"]
 
 
 @st.composite
@@ -291,7 +269,7 @@ def texts_with_mentions(
     population = list(table)
     if not population:
         return st.just(PlantedText("", ()))
-    frames = _samples()["frame"]
+    frames = load_samples()["frame"]
 
     @st.composite
     def draw_text(draw: st.DrawFn) -> PlantedText:
@@ -302,7 +280,7 @@ def texts_with_mentions(
             if pieces:
                 pieces.append(" ")
                 length += 1
-            parts = frame.split(SLOT)
+            parts = frame.split(FRAME_SLOT)
             for number, part in enumerate(parts):
                 pieces.append(part)
                 length += len(part)

@@ -23,7 +23,7 @@ On top of those come optional typos, a change of case, and the family name moved
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Literal
 
 import attrs
@@ -39,6 +39,7 @@ __all__ = [
     "Variant",
     "Variation",
     "kept_words",
+    "load_samples",
     "load_variations",
     "random_variants",
     "spell",
@@ -183,6 +184,36 @@ def kept_words() -> frozenset[str]:
     """
     rules = load_rules()
     return rules.particles | rules.prefixes | rules.descriptors | _load()[1]
+
+
+FRAME_SLOT = "{}"
+"""Where a sentence frame of ``data/samples.tsv`` takes a name."""
+
+
+@register_cache
+@cache
+def load_samples() -> Mapping[str, tuple[str, ...]]:
+    """The sample lists of ``data/samples.tsv`` by name (``given.arabic``, ``family.persian``,
+    ``kunya``, ``org.head``, ``org.tail``, ``frame`` ...): the parts that names and texts of
+    the strategies and of :func:`namenorm.check_table` are made from.
+
+    >>> "Reza" in load_samples()["given.persian"]
+    True
+    """
+    sets: dict[str, list[str]] = {}
+    for line, (name, values, _why) in read_rows("samples.tsv", 3):
+        if name == "frame":
+            if FRAME_SLOT not in values:
+                raise RulesError(
+                    "a frame needs a {} slot",
+                    path=data_path("samples.tsv"),
+                    line=line,
+                    field="values",
+                )
+            sets.setdefault(name, []).append(values)
+        else:
+            sets.setdefault(name, []).extend(value.replace("_", " ") for value in values.split())
+    return {name: tuple(values) for name, values in sets.items()}
 
 
 @register_cache

@@ -133,9 +133,15 @@ def _expected_resolved(resolver, names, contexts, threshold=None):
             None if name is None else resolver.resolve(name, context=context, threshold=threshold)
         )
         rows.append(
-            (None, None, None, None)
+            (None, None, None, None, None)
             if match is None
-            else (match.entity.id, match.entity.name, match.confidence, match.method)
+            else (
+                match.entity.id,
+                match.entity.name,
+                match.entity.kind,
+                match.confidence,
+                match.method,
+            )
         )
     return rows
 
@@ -238,7 +244,7 @@ def test_null_cells_give_null_outputs(library, resolver):
     frame = library.frame({"name": [None, "Almohandes", None]})
     resolved = resolve_column(frame, "name", resolver)
     rows = _resolved_rows(library, resolved)
-    assert rows[0] == rows[2] == (None, None, None, None)
+    assert rows[0] == rows[2] == (None, None, None, None, None)
     assert rows[1][0] == "abu-mahdi-al-muhandis"
 
 
@@ -280,12 +286,14 @@ def test_pandas_column_types_and_nil_is_na(resolver):
     assert [str(resolved[c].dtype) for c in RESOLVED_COLUMNS] == [
         "string",
         "string",
+        "string",
         "Float64",
         "string",
     ]
     assert resolved["entity_name"].iloc[1] is pd.NA
     assert resolved["confidence"].iloc[1] is pd.NA
     assert resolved["entity_name"].iloc[0] == "Abu Mahdi al-Muhandis"
+    assert resolved["entity_kind"].iloc[0] == "person"
 
 
 def test_polars_column_types_and_nil_is_null(resolver):
@@ -295,10 +303,11 @@ def test_polars_column_types_and_nil_is_null(resolver):
         "name": pl.String,
         "entity_id": pl.String,
         "entity_name": pl.String,
+        "entity_kind": pl.String,
         "confidence": pl.Float64,
         "method": pl.String,
     }
-    assert resolved.row(1) == ("Joe Smith", None, None, None, None)
+    assert resolved.row(1) == ("Joe Smith", None, None, None, None, None)
 
 
 def test_categorical_and_all_null_columns(resolver):

@@ -3,8 +3,9 @@
 Both functions take a frame and return a new frame of the same library with new columns (the
 input frame is left as it was), rows in the same order and, for pandas, the same index:
 
-- :func:`resolve_column` adds ``entity_id``, ``entity_name``, ``confidence`` and ``method``
-  (:data:`RESOLVED_COLUMNS`), null where the name is NIL or null;
+- :func:`resolve_column` adds ``entity_id``, ``entity_name``, ``entity_kind``, ``confidence``
+  and ``method`` (:data:`RESOLVED_COLUMNS`, the same as :mod:`namenorm.spark` adds), null
+  where the name is NIL or null;
 - :func:`annotate_column` adds ``mentions``: for each text, its mentions as standoff records
   (:data:`MENTION_FIELDS`: the fields of :func:`namenorm.output.mention_record` but ``doc``),
   null where the text is null.
@@ -22,7 +23,7 @@ output whatever their number.
 [('Ghassem Suleimani', 'qasem-soleimani', 'phonetic'), ('Joe Smith', None, None),
  (None, None, None)]
 
-Column types. pandas: ``entity_id``, ``entity_name`` and ``method`` are ``string``
+Column types. pandas: ``entity_id``, ``entity_name``, ``entity_kind`` and ``method`` are ``string``
 (:class:`pandas.StringDtype`), ``confidence`` is ``Float64``, all with ``pd.NA`` for null;
 ``mentions`` is an ``object`` column holding a list of dicts per row, ``None`` for a null
 text. polars: ``String`` and ``Float64`` columns with null; ``mentions`` is a
@@ -63,9 +64,9 @@ __all__ = [
     "resolve_column",
 ]
 
-RESOLVED_COLUMNS = ("entity_id", "entity_name", "confidence", "method")
-"""The columns :func:`resolve_column` adds (after its ``prefix``): the entity's id and
-canonical name, the calibrated confidence and how the name was matched (all null for NIL)."""
+RESOLVED_COLUMNS = ("entity_id", "entity_name", "entity_kind", "confidence", "method")
+"""The columns :func:`resolve_column` adds (after its ``prefix``): the entity's id, canonical
+name and kind, the calibrated confidence and how the name was matched (all null for NIL)."""
 
 MENTIONS_COLUMN = "mentions"
 """The column :func:`annotate_column` adds (after its ``prefix``)."""
@@ -301,8 +302,8 @@ def resolve_column(
     prefix: str = "",
 ) -> pd.DataFrame | pl.DataFrame:
     """Resolve the names of ``column`` and return the frame with :data:`RESOLVED_COLUMNS`
-    added (each name prefixed by ``prefix``): ``entity_id``, ``entity_name``, ``confidence``
-    and ``method``, null for a NIL or null name.
+    added (each name prefixed by ``prefix``): ``entity_id``, ``entity_name``, ``entity_kind``,
+    ``confidence`` and ``method``, null for a NIL or null name.
 
     Row for row, the answers are those of ``resolver.resolve(name, context=...,
     threshold=threshold)``; each distinct (name, context) pair is resolved once, through
@@ -344,6 +345,7 @@ def resolve_column(
     fields: list[tuple[ColumnKind, list[object]]] = [
         ("string", [None if m is None else m.entity.id for m in matches]),
         ("string", [None if m is None else m.entity.name for m in matches]),
+        ("string", [None if m is None else m.entity.kind for m in matches]),
         ("float", [None if m is None else m.confidence for m in matches]),
         ("string", [None if m is None else m.method for m in matches]),
     ]

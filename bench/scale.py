@@ -1029,7 +1029,7 @@ NOT_SHOWN = (
     "repeated names would be faster for namenorm (it caches per name) and no faster for the peers.",
     "Other machines. Figures are of one run on the machine above, single-threaded except "
     "`workers=2`; p99 includes whatever the interpreter did meanwhile (garbage collection).",
-    "Calibration. Confidence values are not checked here (see docs/confidence.md).",
+    "Calibration. Confidence values are not checked here (see docs/explanation/confidence.md).",
     "The hardest ambiguities. Queries whose answer is not well defined were dropped (see "
     "Queries): a name that sounds like another entity's (same rough skeleton) or that could be "
     "part of another entity's name is not asked, although real mentions are often like that.",

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -157,7 +158,7 @@ def test_annotate_output_html_suffix(folder: Path, tmp_path: Path) -> None:
     assert page.rstrip().endswith("</html>")
     for surface in ("Mustafa Khatami", "Qassem Suleimani", "Rai Allium", "Almohandes"):
         assert f">{surface}<sub>" in page
-    assert "<p>3 documents, 4 mentions of 4 entities, 1 unresolved spans.</p>" in page
+    assert "<p>3 documents, 4 mentions of 4 entities, 1 unresolved span.</p>" in page
 
 
 def test_annotate_format_overrides_the_suffix(folder: Path, tmp_path: Path) -> None:
@@ -173,7 +174,7 @@ def test_annotate_unknown_suffix_writes_a_table(folder: Path, tmp_path: Path) ->
     status, _ = _run("annotate", str(folder), "-o", str(target))
     assert status == 0
     assert target.read_text(encoding="utf-8").endswith(
-        "\n4 mentions of 4 entities in 3 documents; 1 spans unresolved\n"
+        "\n4 mentions of 4 entities in 3 documents; 1 span unresolved\n"
     )
 
 
@@ -181,7 +182,7 @@ def test_annotate_table_prints_a_summary_line(folder: Path) -> None:
     status, text = _run("annotate", str(folder))
     assert status == 0
     lines = text.splitlines()
-    assert lines[-1] == "4 mentions of 4 entities in 3 documents; 1 spans unresolved"
+    assert lines[-1] == "4 mentions of 4 entities in 3 documents; 1 span unresolved"
     assert lines[-2] == ""
     assert lines[0] == str(folder / "a.txt")
     assert "Mustafa Al-Kadhimi" in lines[1]
@@ -199,7 +200,7 @@ def test_annotate_table_counts_repeated_entities_once(tmp_path: Path) -> None:
     path.write_text("Hadi al-Amiri spoke. Later Hadi al-Amiri left.", encoding="utf-8")
     status, text = _run("annotate", str(path))
     assert status == 0
-    assert text.splitlines()[-1] == "2 mentions of 1 entities in 1 documents; 0 spans unresolved"
+    assert text.splitlines()[-1] == "2 mentions of 1 entity in 1 document; 0 spans unresolved"
 
 
 def test_annotate_bad_utf8_is_status_2_naming_file_and_byte(
@@ -495,3 +496,22 @@ def test_annotate_output_onto_a_folder_is_status_2(folder: Path, tmp_path: Path)
     (tmp_path / "out.jsonl").mkdir()
     status, _ = _run("annotate", str(folder), "-o", str(tmp_path / "out.jsonl"))
     assert status == 2
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    # namenorm annotate corpus/ | head -1: the pipe closes while namenorm still writes (more
+    # than a pipe's buffer of output, so the write after the close must fail).
+    seed = sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))[0]
+    for copy in range(40):
+        (tmp_path / f"{copy:02}.txt").write_bytes(seed.read_bytes())
+    annotate = subprocess.Popen(
+        [sys.executable, "-m", "namenorm", "annotate", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert annotate.stdout is not None
+    annotate.stdout.readline()
+    annotate.stdout.close()
+    _, errors = annotate.communicate(timeout=120)
+    assert b"Traceback" not in errors, errors.decode()
+    assert annotate.returncode == 1

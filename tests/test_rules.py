@@ -81,9 +81,11 @@ def test_malformed_rule_files_name_file_line_and_field(
 
 
 def test_every_rule_is_explained_in_the_docs() -> None:
-    page = (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    page = (Path(__file__).parent.parent / "docs" / "explanation" / "rules.md").read_text(
+        encoding="utf-8"
+    )
     missing = [rule for rule in load_rules().rules if f"`{rule}`" not in page]
-    assert not missing, f"docs/rules.md does not explain {missing}"
+    assert not missing, f"docs/explanation/rules.md does not explain {missing}"
 
 
 def test_a_replacement_naming_a_missing_group_fails_at_load(

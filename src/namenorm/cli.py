@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
@@ -278,6 +279,13 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except NamenormError as error:
         sys.stderr.write(f"namenorm: error: {error}\n")
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (namenorm annotate ... | head): not worth a traceback. Point
+        # stdout at /dev/null so the interpreter's last flush does not fail again, and exit 1
+        # as Python does on a broken pipe.
+        if out is None:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,6 +34,7 @@ from namenorm.errors import CorpusError
 from namenorm.output import (
     HtmlReport,
     atomic_output,
+    counted,
     mention_records,
     write_csv_header,
     write_csv_records,
@@ -225,8 +226,9 @@ def _write_table(
             else:
                 handle.write(f"  {where:>11}  {surface:<32} {'(unresolved)':<34}\n")
     handle.write(
-        f"\n{sum(entities.values())} mentions of {len(entities)} entities in {documents} "
-        f"documents; {spans} spans unresolved\n"
+        f"\n{counted(sum(entities.values()), 'mention')} of "
+        f"{counted(len(entities), 'entity', 'entities')} in {counted(documents, 'document')}; "
+        f"{counted(spans, 'span')} unresolved\n"
     )
 
 

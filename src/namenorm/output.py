@@ -27,6 +27,7 @@ __all__ = [
     "HtmlReport",
     "atomic_output",
     "confidence_colour",
+    "counted",
     "mention_record",
     "mention_records",
     "write_csv_header",
@@ -46,6 +47,15 @@ FIELDS = (
     "resolved",
 )
 """The fields of a standoff record, in the order CSV writes them."""
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and ``noun``, in the plural unless the count is one.
+
+    >>> counted(1, "document"), counted(3, "entity", "entities")
+    ('1 document', '3 entities')
+    """
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def mention_record(doc_id: str, mention: Mention) -> dict[str, Any]:
@@ -230,8 +240,9 @@ class HtmlReport:
         total = sum(self._counts.values())
         self._handle.write(
             '<h2 id="entities">Mentions per entity</h2>\n'
-            f"<p>{self._documents} documents, {total} mentions of {len(self._counts)} "
-            f"entities, {self._unresolved} unresolved spans.</p>\n"
+            f"<p>{counted(self._documents, 'document')}, {counted(total, 'mention')} of "
+            f"{counted(len(self._counts), 'entity', 'entities')}, "
+            f"{counted(self._unresolved, 'unresolved span')}.</p>\n"
             "<table><tr><th>entity</th><th>id</th><th>kind</th><th>mentions</th>"
             f"<th>mean confidence</th></tr>{rows}</table>\n</body></html>\n"
         )

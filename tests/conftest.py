@@ -27,6 +27,19 @@ def read_tsv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def known_collisions() -> dict[tuple[str, str], str]:
+    """The pairs of tests/data/known_collisions.tsv: (entity, the entity a spelling of it
+    resolves to) -> "justified" or "defect"."""
+    pairs = {}
+    for line in (DATA / "known_collisions.tsv").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            entity, other, status, why = line.split("\t")
+            assert status in {"justified", "defect"}, line
+            assert why.strip(), line
+            pairs[(entity, other)] = status
+    return pairs
+
+
 @pytest.fixture(scope="session")
 def table() -> namenorm.AliasTable:
     return namenorm.load_table()

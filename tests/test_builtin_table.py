@@ -7,8 +7,6 @@ fails too, so the list stays true.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,21 +15,11 @@ from namenorm import Resolver, load_table
 from namenorm.check import TableReport, check_table
 from namenorm.strategies import variants
 
-KNOWN = Path(__file__).parent / "data" / "known_collisions.tsv"
+from .conftest import known_collisions
+
 VARIANTS = 200
 SURVIVAL_FLOOR = 0.93
 """The share of all drawn spellings that must resolve back (measured: 0.95)."""
-
-
-def _known() -> dict[tuple[str, str], str]:
-    pairs = {}
-    for line in KNOWN.read_text("utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            entity, other, status, why = line.split("\t")
-            assert status in {"justified", "defect"}, line
-            assert why.strip(), line
-            pairs[(entity, other)] = status
-    return pairs
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +29,7 @@ def report() -> TableReport:
 
 def test_every_collision_is_listed_and_every_listed_one_occurs(report: TableReport) -> None:
     found = {(f.entity_id, f.other_id) for f in report.findings if f.kind == "collision"}
-    known = set(_known())
+    known = set(known_collisions())
     assert found - known == set(), "unlisted collisions: add them with a reason, or fix them"
     assert known - found == set(), "listed collisions that no longer occur: remove them"
 
@@ -66,4 +54,4 @@ def test_a_spelling_of_a_person_never_names_someone_unlisted(drawn) -> None:
     entity, spelling = drawn
     match = _RESOLVER.resolve(spelling)
     if match is not None and match.entity.id != entity.id:
-        assert (entity.id, match.entity.id) in _known(), (spelling, match.entity.id)
+        assert (entity.id, match.entity.id) in known_collisions(), (spelling, match.entity.id)

@@ -3,8 +3,9 @@
     python -m build --outdir dist . && python scripts/check_dist.py dist
 
 Prints each archive's data files and exits 1, naming what is missing, when a file of
-``src/namenorm`` (Python modules, ``py.typed``, ``data/*``) is not in the wheel, or when a file
-of the source tree a user needs to rebuild and test (the package, tests, docs, seeds, licence,
+``src/namenorm`` (Python modules, ``py.typed``, ``data/*``) or the spaCy factory module is not
+in the wheel, when the wheel lacks the spaCy entry point, or when a file of the source tree a
+user needs to rebuild and test (the package, tests, docs, seeds, the labeled set, licence,
 changelog) is not in the sdist.
 """
 
@@ -18,15 +19,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "namenorm"
 SDIST_ALSO = ("LICENSE", "CHANGELOG.md", "README.md", "pyproject.toml", "mkdocs.yml", "conftest.py")
-SDIST_TREES = ("tests", "docs", "seeds")
+SDIST_TREES = ("tests", "docs", "seeds", "eval")
+FACTORY_MODULE = "namenorm_spacy_factory.py"
+"""The top-level module spaCy's entry point names (it imports namenorm only when used)."""
+ENTRY_POINT = "namenorm = namenorm_spacy_factory:make_component"
 
 
 def package_files() -> list[str]:
-    """The files of src/namenorm a wheel must carry, relative to src/ (caches left out)."""
+    """The files of src/ a wheel must carry, relative to src/ (caches left out)."""
     return sorted(
-        path.relative_to(PACKAGE.parent).as_posix()
-        for path in PACKAGE.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        [
+            path.relative_to(PACKAGE.parent).as_posix()
+            for path in PACKAGE.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        ]
+        + [FACTORY_MODULE]
     )
 
 
@@ -55,11 +62,18 @@ def main(folder: Path) -> int:
     sdist = _only(folder, "namenorm-*.tar.gz")
     with zipfile.ZipFile(wheel) as archive:
         in_wheel = set(archive.namelist())
+        entry_points = "".join(
+            archive.read(name).decode("utf-8")
+            for name in in_wheel
+            if name.endswith(".dist-info/entry_points.txt")
+        )
     with tarfile.open(sdist) as archive:
         # An sdist's members sit under one "namenorm-<version>/" folder.
         in_sdist = {name.partition("/")[2] for name in archive.getnames()}
     missing = [f"{wheel.name}: {name}" for name in package_files() if name not in in_wheel]
     missing += [f"{sdist.name}: {name}" for name in sdist_files() if name not in in_sdist]
+    if ENTRY_POINT not in entry_points:
+        missing.append(f"{wheel.name}: the spacy_factories entry point {ENTRY_POINT!r}")
     for archive_name, names in ((wheel.name, in_wheel), (sdist.name, in_sdist)):
         data = sorted(name for name in names if "namenorm/data/" in name or "py.typed" in name)
         licences = sorted(name for name in names if name.rpartition("/")[2] == "LICENSE")

@@ -34,7 +34,7 @@ from namenorm.annotate import Annotation, Annotator
 from namenorm.confidence import ConfidenceModel
 from namenorm.errors import CorpusError
 from namenorm.resolve import Resolver
-from namenorm.tables import AliasTable
+from namenorm.tables import load_table
 
 __all__ = [
     "Document",
@@ -279,8 +279,9 @@ def _documents(sources: Iterable[Source], options: _Reading) -> Iterator[Documen
 _WORKER_ANNOTATOR: Annotator | None = None
 
 
-def _start_worker(table: AliasTable, threshold: float, model: ConfidenceModel) -> None:
+def _start_worker(snapshot: str, threshold: float, model: ConfidenceModel) -> None:
     global _WORKER_ANNOTATOR  # noqa: PLW0603 - one annotator per worker process, built once
+    table = load_table(snapshot)
     _WORKER_ANNOTATOR = Resolver(table, threshold=threshold, model=model).annotator()
 
 
@@ -345,12 +346,17 @@ def _annotated(
     # Processes started fresh ("spawn"): no lock or thread of the parent is inherited, and the
     # same code path runs on every platform.
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(resolver.table, resolver.threshold, resolver.model),
-    ) as pool:
+    from namenorm.snapshot import snapshot_for_workers  # noqa: PLC0415 - it imports the package
+
+    with (
+        snapshot_for_workers(resolver.table) as snapshot,
+        concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(snapshot, resolver.threshold, resolver.model),
+        ) as pool,
+    ):
         pending: deque[tuple[list[Document], concurrent.futures.Future[list[tuple[Any, Any]]]]] = (
             deque()
         )

@@ -20,12 +20,10 @@ whichever way it is asked (:meth:`Resolver.resolve`, :meth:`Resolver.candidates`
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import functools
 import multiprocessing
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -662,24 +660,21 @@ class Resolver:
     ) -> list[Match | None]:
         size = -(-len(queries) // (workers * CHUNKS_PER_WORKER))
         chunks = [queries[start : start + size] for start in range(0, len(queries), size)]
-        with contextlib.ExitStack() as stack:
-            snapshot = self.table.snapshot_path
-            if snapshot is None:
-                # Workers map a snapshot rather than unpickle a copy of the table each: writing
-                # one takes seconds for a million aliases, and the pages are shared.
-                folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="namenorm-"))
-                snapshot = os.path.join(folder, "table.nnsnap")
-                self.table.save(snapshot)
-            # Processes started fresh ("spawn"): no lock or thread of the parent is inherited.
-            # An executor, not a Pool: a worker that fails to start breaks it with an error,
-            # where a Pool would start replacements forever.
-            with concurrent.futures.ProcessPoolExecutor(
+        from namenorm.snapshot import snapshot_for_workers  # noqa: PLC0415 - it imports us
+
+        # Processes started fresh ("spawn"): no lock or thread of the parent is inherited. An
+        # executor, not a Pool: a worker that fails to start breaks it with an error, where a
+        # Pool would start replacements forever.
+        with (
+            snapshot_for_workers(self.table) as snapshot,
+            concurrent.futures.ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
                 initargs=(snapshot, self.threshold, self.model),
-            ) as pool:
-                parts = list(pool.map(_resolve_chunk, chunks, [threshold] * len(chunks)))
+            ) as pool,
+        ):
+            parts = list(pool.map(_resolve_chunk, chunks, [threshold] * len(chunks)))
         return [answer for part in parts for answer in part]
 
     def candidates(self, name: str, *, context: str | None = None, limit: int = 5) -> list[Match]:

@@ -23,10 +23,12 @@ make of a query now.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +43,14 @@ from namenorm.index import CandidateIndex
 from namenorm.resources import read_text
 from namenorm.tables import SNAPSHOT_MAGIC, AliasTable, EntityColumn, file_identity
 
-__all__ = ["FORMAT_VERSION", "RULE_FILES", "load_snapshot", "rules_hash", "save_snapshot"]
+__all__ = [
+    "FORMAT_VERSION",
+    "RULE_FILES",
+    "load_snapshot",
+    "rules_hash",
+    "save_snapshot",
+    "snapshot_for_workers",
+]
 
 FORMAT_VERSION = 1
 """The layout of a snapshot; a snapshot of another layout is refused."""
@@ -340,3 +349,25 @@ def load_snapshot(path: str | os.PathLike[str]) -> AliasTable:
     if identity is not None:
         table._snapshot.append((location, identity))
     return table
+
+
+@contextlib.contextmanager
+def snapshot_for_workers(table: AliasTable) -> Iterator[str]:
+    """The path of a snapshot of ``table`` for worker processes to map: the table's own when it
+    was loaded from one, else one written to a temporary folder removed when the block ends.
+    Workers map one file and share its pages, instead of each unpickling a copy of the table
+    (seconds for a million aliases, and a large pickle through a pipe stalls when a worker
+    fails to start).
+
+    >>> from namenorm import load_table
+    >>> with snapshot_for_workers(load_table()) as path:
+    ...     len(load_table(path)) == len(load_table())
+    True
+    """
+    if table.snapshot_path is not None:
+        yield os.fspath(table.snapshot_path)
+        return
+    with tempfile.TemporaryDirectory(prefix="namenorm-") as folder:
+        path = os.path.join(folder, "table.nnsnap")
+        table.save(path)
+        yield path

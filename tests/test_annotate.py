@@ -490,3 +490,16 @@ def test_seed_translation_errors_are_found_and_linked(
     for gold in golds:
         assert gold["entity"] == entity
         assert (gold["file"], gold["start"], gold["end"], entity) in predicted, gold
+
+
+@pytest.mark.filterwarnings("ignore:Surrogate character:RuntimeWarning")
+def test_a_lone_surrogate_does_not_stop_annotation(resolver: Resolver) -> None:
+    # JSON can carry half a surrogate pair ("\ud83d"): not UTF-8, but a str all the same.
+    text = json.loads('"Almohandes \\ud83d met Rai Allium in Baghdad."')
+    mentions = resolver.annotate(text)
+    assert [m.match.entity.id for m in mentions] == [
+        "abu-mahdi-al-muhandis",
+        "rai-al-youm",
+        "baghdad",
+    ]
+    assert all(text[m.start : m.end] == m.text for m in mentions)

@@ -38,6 +38,8 @@ from namenorm.rules import read_rows
 
 __all__ = ["Run", "Spotter", "fold_for_matching", "spotting_words"]
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 Run = tuple[tuple[int, int], ...]
 """A run of capitalized name words: the (start, end) character offsets of each word, in order.
 The text between two words (a space, a line break, a joiner such as "al" or "of") belongs to
@@ -303,7 +305,10 @@ class Spotter:
             return []
         folded = " " + fold_for_matching(text)
         hits: list[tuple[int, int]] = []
-        for form, start, folded_end in self._automaton.find_matches_as_indexes(folded):
+        # A lone surrogate (from JSON's "\\ud83d") cannot go to the automaton's UTF-8: it
+        # stands in as U+FFFD, one code point for one, so the offsets hold.
+        searched = _LONE_SURROGATE.sub("\ufffd", folded)
+        for form, start, folded_end in self._automaton.find_matches_as_indexes(searched):
             # The pattern begins with a space, so the hit begins a word; it must end one too.
             if folded_end < len(folded) and folded[folded_end] not in " '":
                 continue

@@ -1,6 +1,7 @@
-"""The spaCy pipeline component (namenorm.spacy): registration through the entry point, the
-entities it sets on the seed articles against Resolver.annotate and the gold file, earlier
-entities, settings, token alignment, nlp.pipe, serialization and no model download."""
+"""The spaCy pipeline component (namenorm.spacy): registration through the entry point (and
+that it leaves pipelines without the component alone), the entities it sets on the seed
+articles against Resolver.annotate and the gold file, earlier entities, settings, token
+alignment and retokenization, nlp.pipe, serialization and no model download."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ spacy = pytest.importorskip("spacy")
 from spacy.tokens import Doc, DocBin, Span  # noqa: E402
 
 import namenorm  # noqa: E402
+import namenorm_spacy_factory  # noqa: E402
 from namenorm import spacy as namenorm_spacy  # noqa: E402
 from namenorm.spacy import (  # noqa: E402
+    DEFAULT_CONFIG,
     LABELS,
     SKIP_REASONS,
     NamenormComponent,
@@ -38,10 +41,11 @@ GOLD = [
 SEED_001 = ROOT / "seeds" / "001_9cec333dc33f521a.txt"
 
 
-def _run(code: str) -> str:
+def _run(code: str, *args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, cwd=ROOT
     )
+    assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
@@ -105,9 +109,54 @@ def test_the_factory_is_found_by_name_through_the_entry_point() -> None:
 
 def test_the_entry_point_names_the_factory() -> None:
     [entry] = [e for e in metadata.entry_points(group="spacy_factories") if e.name == "namenorm"]
-    assert entry.value == "namenorm.spacy:make_component"
-    assert entry.load() is make_component
+    assert entry.value == "namenorm_spacy_factory:make_component"
+    assert entry.load() is make_component is namenorm_spacy_factory.make_component
     assert spacy.language.Language.has_factory("namenorm")
+
+
+def test_the_factory_defaults_are_the_documented_settings() -> None:
+    # The factory module holds a literal copy, so that it need not import namenorm.
+    assert namenorm_spacy_factory.FACTORY_CONFIG == DEFAULT_CONFIG
+    meta = spacy.language.Language.get_factory_meta("namenorm")
+    assert meta.default_config == DEFAULT_CONFIG
+
+
+# spaCy imports every factory entry point whenever it builds a pipeline; these run where
+# namenorm's core cannot import (a dependency made unimportable).
+BROKEN_CORE = "import sys; sys.modules['ahocorasick_rs'] = None\n"
+
+
+def test_pipelines_without_the_component_do_not_import_namenorm() -> None:
+    code = BROKEN_CORE + (
+        "import spacy\n"
+        "nlp = spacy.blank('en')\n"
+        "nlp.add_pipe('sentencizer')\n"
+        "print([t.text for t in nlp('It works.')], 'namenorm_spacy_factory' in sys.modules,"
+        " sorted(m for m in sys.modules if m.split('.')[0] == 'namenorm'))\n"
+    )
+    assert _run(code) == "['It', 'works', '.'] True []"
+
+
+def test_a_pipeline_saved_with_the_component_loads_in_a_fresh_process(tmp_path: Path) -> None:
+    save = (
+        "import sys, spacy\n"
+        "nlp = spacy.blank('en')\n"
+        "nlp.add_pipe('namenorm', config={'threshold': 0.6, 'labels': {'person': 'PER'}})\n"
+        "nlp.to_disk(sys.argv[1])\n"
+    )
+    load = (
+        "import sys, spacy\n"
+        "nlp = spacy.load(sys.argv[1])\n"
+        "config = nlp.get_pipe_config('namenorm')\n"
+        "print(config['threshold'], config['labels']['person'], config['factory'],"
+        " [(e.text, e.label_, e.kb_id_) for e in nlp('Almohandes spoke.').ents])\n"
+    )
+    folder = str(tmp_path / "pipeline")
+    _run(save, folder)
+    assert "[components.namenorm]" in (tmp_path / "pipeline" / "config.cfg").read_text("utf-8")
+    assert _run(load, folder) == (
+        "0.6 PER namenorm [('Almohandes', 'PER', 'abu-mahdi-al-muhandis')]"
+    )
 
 
 def test_importing_the_component_without_spacy_is_a_clear_error() -> None:
@@ -220,9 +269,11 @@ TEXT = "Mustafa Khatami told Rai Allium that Hadi al-Amiri agreed."
 
 def test_entities_of_an_earlier_component_are_kept() -> None:
     doc = _ruled()(TEXT)
+    # The earlier entity with exactly a mention's tokens gets its entity id; the one that
+    # only overlaps a mention does not.
     assert _ents(doc) == [
         ("Khatami told", "ORG", ""),
-        ("Rai Allium", "WORK_OF_ART", ""),
+        ("Rai Allium", "WORK_OF_ART", "rai-al-youm"),
         ("Hadi al-Amiri", "PERSON", "hadi-al-amiri"),
     ]
     assert [(m.text, reason) for m, reason in doc._.namenorm_skipped] == [
@@ -239,6 +290,33 @@ def test_entities_of_an_earlier_component_are_kept() -> None:
     assert doc.ents[1]._.namenorm.entity.id == "rai-al-youm"
     assert doc.ents[0]._.namenorm is None
     assert _is_consistent_iob(doc)
+
+
+def test_an_earlier_entity_keeps_a_kb_id_of_its_own() -> None:
+    nlp = _pipeline()
+    doc = nlp.make_doc(TEXT)
+    doc.ents = [
+        Span(doc, 0, 2, label="PERSON", kb_id="Q-mine", span_id="mine"),  # Mustafa Khatami
+        Span(doc, 3, 5, label="WORK_OF_ART"),  # Rai Allium
+    ]
+    doc = nlp.get_pipe("namenorm")(doc)
+    assert _ents(doc) == [
+        ("Mustafa Khatami", "PERSON", "Q-mine"),
+        ("Rai Allium", "WORK_OF_ART", "rai-al-youm"),
+        ("Hadi al-Amiri", "PERSON", "hadi-al-amiri"),
+    ]
+    assert doc.ents[0].id_ == "mine"
+    assert doc.ents[0]._.namenorm.entity.id == "mustafa-al-kadhimi"  # the match, all the same
+    assert [(m.text, reason) for m, reason in doc._.namenorm_skipped] == [
+        ("Mustafa Khatami", "overlap"),
+        ("Rai Allium", "overlap"),
+    ]
+    assert _is_consistent_iob(doc)
+    # A kind kept out of doc.ents (empty label) links no earlier entity either.
+    unlabeled = _pipeline(labels={"media": ""})
+    doc = unlabeled.make_doc(TEXT)
+    doc.ents = [Span(doc, 3, 5, label="WORK_OF_ART")]
+    assert _ents(unlabeled.get_pipe("namenorm")(doc))[1] == ("Rai Allium", "WORK_OF_ART", "")
 
 
 def test_overwrite_replaces_the_overlapping_entities_of_an_earlier_component() -> None:
@@ -301,6 +379,10 @@ def test_the_span_group_can_be_renamed_or_left_out() -> None:
         ({"alignment": "loose"}, "alignment must be one of"),
         ({"threshold": "high"}, "threshold"),
         ({"table": 3}, "table"),
+        # Checked by spaCy against the factory's signature.
+        ({"labels": {"person": 3}}, "labels"),
+        ({"overwrite": "yes"}, "overwrite"),
+        ({"spans_key": 3}, "spans_key"),
         ({"colour": "red"}, "colour"),
     ],
 )
@@ -309,6 +391,24 @@ def test_bad_settings_are_refused_when_the_component_is_added(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         spacy.blank("en").add_pipe("namenorm", config=config)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"labels": {"person": 3}}, "labels must map each kind to a string label"),
+        ({"labels": {"person": None}}, "labels must map each kind to a string label"),
+        ({"labels": ["person"]}, "labels must be a mapping"),
+        ({"table": 3}, "table must be a path"),
+    ],
+)
+def test_bad_settings_are_refused_when_the_component_is_built_directly(
+    settings: dict[str, object], message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        NamenormComponent(**settings)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown entity kinds"):
+        NamenormComponent(labels={"event": "EVENT"})
 
 
 def test_a_table_and_model_of_your_own(tmp_path: Path) -> None:
@@ -393,6 +493,64 @@ def test_empty_and_nameless_docs(nlp: spacy.language.Language) -> None:
         assert doc._.namenorm_skipped == []
 
 
+# Merged and split tokens
+
+
+RETOKENIZED = "Rai Allium cited Tehran Baghdad ties with Hadi al-Amiri."
+RETOKENIZED_IDS = ["rai-al-youm", "tehran", "baghdad", "hadi-al-amiri"]
+
+
+def _each_ent_has_its_own_match(doc: Doc) -> bool:
+    # Only doc.ents: spaCy does not move the spans of doc.spans when it retokenizes.
+    return all(ent._.namenorm.entity.id == ent.kb_id_ for ent in doc.ents)
+
+
+def test_merge_entities_keeps_each_entity_with_its_match() -> None:
+    nlp = _pipeline()
+    nlp.add_pipe("merge_entities")
+    doc = nlp(RETOKENIZED)
+    assert [t.text for t in doc][:5] == ["Rai Allium", "cited", "Tehran", "Baghdad", "ties"]
+    assert [ent.kb_id_ for ent in doc.ents] == RETOKENIZED_IDS
+    assert _each_ent_has_its_own_match(doc)
+
+
+def test_merge_entities_on_a_seed_article(nlp: spacy.language.Language) -> None:
+    doc = nlp(SEED_001.read_text(encoding="utf-8"))
+    before = [(ent.start_char, ent.end_char, ent._.namenorm) for ent in doc.ents]
+    merged = spacy.pipeline.functions.merge_entities(doc)
+    assert [(e.start_char, e.end_char, e._.namenorm) for e in merged.ents] == before
+    assert _each_ent_has_its_own_match(merged)
+
+
+def test_a_manual_merge_and_split_before_the_entities_keep_each_match(
+    nlp: spacy.language.Language,
+) -> None:
+    doc = nlp("Yesterday morning NewsDesk said " + RETOKENIZED)
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc[0:2])  # "Yesterday morning": every later token moves back
+    with doc.retokenize() as retokenizer:  # "NewsDesk" -> "News", "Desk": forward again
+        retokenizer.split(doc[1], ["News", "Desk"], heads=[(doc[1], 1), doc[2]])
+    assert [t.text for t in doc][:5] == ["Yesterday morning", "News", "Desk", "said", "Rai"]
+    assert [ent.kb_id_ for ent in doc.ents] == RETOKENIZED_IDS
+    assert _each_ent_has_its_own_match(doc)
+    # Merging an entity's own tokens, as merge_entities does, keeps its match too.
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc.ents[-1])
+    assert doc[-2].text == "Hadi al-Amiri"
+    assert _each_ent_has_its_own_match(doc)
+
+
+def test_a_span_that_is_no_mention_has_no_match_after_retokenizing(
+    nlp: spacy.language.Language,
+) -> None:
+    doc = nlp(RETOKENIZED)
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc[0:2])
+    assert doc[0:1]._.namenorm.entity.id == "rai-al-youm"
+    assert doc[1:2]._.namenorm is None  # "cited"
+    assert doc[2:4]._.namenorm is None  # "Tehran Baghdad": two mentions, not one
+
+
 # Many documents, determinism, serialization
 
 
@@ -449,6 +607,17 @@ def test_the_doc_data_survives_bytes_docbin_and_json(seed_docs: dict[str, Doc]) 
     [bare] = DocBin().from_bytes(DocBin(docs=[doc]).to_bytes()).get_docs(vocab)
     assert [ent.kb_id_ for ent in bare.ents] == [ent.kb_id_ for ent in doc.ents]
     assert bare.ents[0]._.namenorm is None
+
+
+def test_doc_data_of_another_data_version_is_a_clear_error(
+    nlp: spacy.language.Language,
+) -> None:
+    doc = nlp("Almohandes spoke.")
+    doc._.namenorm_data = {**doc._.namenorm_data, "version": 1}
+    with pytest.raises(namenorm.NamenormError, match=r"version 1, and this namenorm reads"):
+        doc.ents[0]._.namenorm  # noqa: B018
+    with pytest.raises(namenorm.NamenormError, match="another namenorm release"):
+        doc._.namenorm_mentions  # noqa: B018
 
 
 def test_a_saved_pipeline_carries_its_table_and_model(tmp_path: Path) -> None:
@@ -511,3 +680,14 @@ def test_the_module_exports_what_it_documents() -> None:
     for name in namenorm_spacy.__all__:
         assert hasattr(namenorm_spacy, name), name
     assert namenorm_spacy.DEFAULT_CONFIG["labels"] == dict(LABELS)
+
+
+def test_the_factory_module_examples_run_on_the_installed_module() -> None:
+    # The top-level module is outside src/namenorm, which pytest collects doctests from.
+    import doctest  # noqa: PLC0415
+
+    import namenorm_spacy_factory  # noqa: PLC0415
+
+    result = doctest.testmod(namenorm_spacy_factory, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0

@@ -12,18 +12,24 @@ linked to its table entity.
 >>> match.entity.name, match.method, round(match.confidence, 2)
 ('Mustafa Al-Kadhimi', 'known_error', 1.0)
 
-The component is registered under the name ``"namenorm"`` through the ``spacy_factories``
-entry point of namenorm's package metadata, so ``nlp.add_pipe("namenorm")`` finds it without
-importing this module first. What it sets:
+The component is registered under the name ``"namenorm"`` by the small top-level module
+:mod:`namenorm_spacy_factory`, which namenorm's ``spacy_factories`` entry point names, so
+``nlp.add_pipe("namenorm")`` finds it without importing this module first; that module imports
+this one only when a pipeline adds the component (and this one imports that one, so importing
+it registers the factory too). What it sets:
 
 - ``doc.ents``: one span per resolved mention, labeled by the entity's kind (:data:`LABELS`,
   the ``labels`` setting) with the entity id as ``kb_id_``. Entities an earlier component set
   are kept, and a mention overlapping one of them is left out of ``doc.ents`` (``overwrite``
-  reverses this). The entity annotation of other tokens is left as it was.
+  reverses this); an earlier entity with exactly the tokens of a mention and no ``kb_id_`` of
+  its own gets the mention's entity id as ``kb_id_`` (its label is kept). The entity
+  annotation of other tokens is left as it was.
 - ``doc.spans["namenorm"]`` (the ``spans_key`` setting): every resolved mention that aligns to
   tokens, labeled the same way, whether or not it made it into ``doc.ents``.
 - ``span._.namenorm``: the :class:`~namenorm.model.Match` of the mention whose tokens are
   exactly those of the span (None for any other span), on ``doc.ents`` and ``doc.spans`` alike.
+  Mentions are found by the character offsets of their tokens, so this still holds after the
+  tokens are merged or split (``merge_entities``, ``doc.retokenize()``).
 - ``doc._.namenorm_mentions`` and ``doc._.namenorm_unresolved``: namenorm's own
   :class:`~namenorm.annotate.Mention` values (character offsets, as
   :meth:`~namenorm.resolve.Resolver.annotate_document` returns them);
@@ -52,10 +58,9 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from namenorm.errors import MissingDependencyError
+from namenorm.errors import MissingDependencyError, NamenormError
 
 try:
-    from spacy.language import Language
     from spacy.tokens import Doc, Span
 except ImportError as error:  # pragma: no cover - exercised in a subprocess by the tests
     raise MissingDependencyError(
@@ -68,6 +73,7 @@ from namenorm.model import KINDS, Entity, Evidence, Match
 from namenorm.resolve import Resolver
 from namenorm.resources import register_cache
 from namenorm.tables import file_identity, load_table
+from namenorm_spacy_factory import make_component  # registers the "namenorm" factory
 
 __all__ = [
     "ALIGNMENTS",
@@ -116,11 +122,12 @@ DEFAULT_CONFIG: dict[str, Any] = {
 }
 """The component's settings and their defaults, as ``nlp.add_pipe("namenorm", config=...)``
 takes them (every value a string, number, boolean, mapping or None, so the pipeline's config
-file can hold it)."""
+file can hold it). :func:`make_component` is the factory spaCy calls with them."""
 
 _TABLE_FILE = "table.nnsnap"
 _MODEL_FILE = "model.json"
-_DATA_VERSION = 1
+# The layout of doc._.namenorm_data; 2: a mention's tokens are stored as character offsets.
+_DATA_VERSION = 2
 _SAME_AS_MATCH = "match"
 
 
@@ -135,7 +142,8 @@ class NamenormComponent:
       ``threshold``: the confidence below which a span stays unresolved.
     - ``labels``: entity kind → label (kinds left out keep :data:`LABELS`; an empty label keeps
       that kind out of ``doc.ents``). ``overwrite``: whether namenorm's mentions replace the
-      overlapping entities of earlier components (default: they are kept, the mention dropped).
+      overlapping entities of earlier components (default: they are kept, the mention dropped,
+      and an earlier entity with exactly the mention's tokens and no ``kb_id_`` gets its id).
     - ``alignment``: ``"expand"``, ``"contract"`` or ``"strict"`` (:data:`ALIGNMENTS`).
     - ``spans_key``: the ``doc.spans`` group of every aligned mention; None for none.
 
@@ -167,11 +175,18 @@ class NamenormComponent:
     ) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must be in [0, 1], got {threshold!r}")
+        if labels is not None and not isinstance(labels, Mapping):
+            raise TypeError(f"labels must be a mapping of entity kind to label, got {labels!r}")
         unknown = sorted(set(labels or {}) - set(KINDS))
         if unknown:
             raise ValueError(
                 f"labels maps unknown entity kinds {unknown}; the kinds are {', '.join(KINDS)}"
             )
+        not_labels = {
+            kind: label for kind, label in (labels or {}).items() if not isinstance(label, str)
+        }
+        if not_labels:
+            raise TypeError(f"labels must map each kind to a string label, got {not_labels!r}")
         if alignment not in ALIGNMENTS:
             raise ValueError(f"alignment must be one of {', '.join(ALIGNMENTS)}, got {alignment!r}")
         self.name = name
@@ -229,8 +244,12 @@ class NamenormComponent:
                             kb_id=entity.id)  # fmt: skip
                 spans.append(span)
             aligned.append((mention, span))
-        chosen, removed = _settle(existing, [s for s in spans if s.label_], self._overwrite)
-        doc.set_ents(chosen, outside=_uncovered(doc, removed, chosen), default="unmodified")
+        labeled = [span for span in spans if span.label_]
+        chosen, removed = _settle(existing, labeled, self._overwrite)
+        linked = [] if self._overwrite else _earlier_entities_linked(existing, labeled)
+        doc.set_ents(
+            chosen + linked, outside=_uncovered(doc, removed, chosen), default="unmodified"
+        )
         if self._spans_key is not None:
             doc.spans[self._spans_key] = spans
         doc._.namenorm_data = _data(annotation, aligned, chosen)
@@ -240,8 +259,11 @@ class NamenormComponent:
         """Write the table (as a snapshot) and the confidence model into the folder ``path``
         when they are not the built-in ones (``nlp.to_disk`` calls this).
 
-        >>> import tempfile
-        >>> NamenormComponent().to_disk(tempfile.mkdtemp())    # built-in: nothing to write
+        >>> import os, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     NamenormComponent().to_disk(folder)
+        ...     os.listdir(folder)                             # built-in: nothing to write
+        []
         """
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
@@ -257,8 +279,9 @@ class NamenormComponent:
         any, in place of the configured paths (``spacy.load`` calls this).
 
         >>> import tempfile
-        >>> component = NamenormComponent().from_disk(tempfile.mkdtemp())  # nothing there
-        >>> component.resolver.table is load_table()           # the built-in table
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     component = NamenormComponent().from_disk(folder)  # nothing there
+        >>> component.resolver.table is load_table()               # the built-in table
         True
         """
         folder = Path(path)
@@ -288,54 +311,6 @@ class NamenormComponent:
 
 def _rebuild(settings: dict[str, Any]) -> NamenormComponent:
     return NamenormComponent(**settings)
-
-
-def make_component(
-    nlp: Language,
-    name: str,
-    *,
-    table: str | None,
-    model: str | None,
-    threshold: float,
-    labels: dict[str, str],
-    overwrite: bool,
-    alignment: str,
-    spans_key: str | None,
-) -> NamenormComponent:
-    """The factory spaCy calls for ``nlp.add_pipe("namenorm", config={...})``, with the
-    settings of :data:`DEFAULT_CONFIG` filled in (see :class:`NamenormComponent`).
-
-    >>> import spacy
-    >>> nlp = spacy.blank("en")
-    >>> _ = nlp.add_pipe("namenorm", config={"threshold": 0.9, "overwrite": True})
-    >>> nlp.get_pipe_config("namenorm")["threshold"], nlp.pipe_names
-    (0.9, ['namenorm'])
-    """
-    return NamenormComponent(
-        name=name,
-        table=table,
-        model=model,
-        threshold=threshold,
-        labels=labels,
-        overwrite=overwrite,
-        alignment=alignment,
-        spans_key=spans_key,
-    )
-
-
-Language.factory(
-    "namenorm",
-    default_config=DEFAULT_CONFIG,
-    assigns=[
-        "doc.ents",
-        "token.ent_type",
-        "token.ent_iob",
-        "token.ent_kb_id",
-        "doc.spans",
-        "doc._.namenorm_data",
-    ],
-    func=make_component,
-)
 
 
 def register_extensions() -> None:
@@ -410,6 +385,20 @@ def _settle(
     return chosen, [ent for ent in existing if not covered.isdisjoint(_tokens(ent))]
 
 
+def _earlier_entities_linked(existing: Sequence[Span], new: Sequence[Span]) -> list[Span]:
+    """The earlier entities without a ``kb_id`` that have exactly the tokens of a new span,
+    each with the span's entity id as ``kb_id`` and otherwise unchanged (label, ``id``)."""
+    ids: dict[tuple[int, int], int] = {}
+    for span in reversed(new):  # the first of two mentions widened to the same tokens wins
+        ids[span.start, span.end] = span.kb_id
+    return [
+        Span(ent.doc, ent.start, ent.end, label=ent.label, kb_id=ids[ent.start, ent.end],
+             span_id=ent.id)
+        for ent in existing
+        if not ent.kb_id and (ent.start, ent.end) in ids
+    ]  # fmt: skip
+
+
 def _key(span: Span) -> tuple[int, int, int, int]:
     return (span.start, span.end, span.label, span.kb_id)
 
@@ -451,7 +440,8 @@ def _data(
         else:
             status = "ent" if id(span) in placed else "overlap"
         record = _mention_data(mention, entities)
-        record["tokens"] = None if span is None else [span.start, span.end]
+        # The tokens by their character offsets, which merging or splitting tokens keeps.
+        record["chars"] = None if span is None else [span.start_char, span.end_char]
         record["status"] = status
         mentions.append(record)
     unresolved = [_mention_data(mention, entities) for mention in annotation.unresolved]
@@ -535,14 +525,22 @@ def _mention(record: Mapping[str, Any], entities: Mapping[str, Any]) -> Mention:
 
 def _doc_data(doc: Doc) -> Mapping[str, Any]:
     data: Mapping[str, Any] | None = doc._.namenorm_data
-    return data or {"entities": {}, "mentions": [], "unresolved": []}
+    if not data:
+        return {"entities": {}, "mentions": [], "unresolved": []}
+    if data.get("version") != _DATA_VERSION:
+        raise NamenormError(
+            f"doc._.namenorm_data has version {data.get('version')!r}, and this namenorm reads "
+            f"version {_DATA_VERSION}: the Doc was annotated by another namenorm release; run "
+            "it through this release's pipeline again"
+        )
+    return data
 
 
 def _span_match(span: Span) -> Match | None:
     data = _doc_data(span.doc)
     for record in data["mentions"]:
-        tokens = record["tokens"]
-        if tokens is not None and tokens[0] == span.start and tokens[1] == span.end:
+        chars = record["chars"]
+        if chars is not None and chars[0] == span.start_char and chars[1] == span.end_char:
             return _match(record["match"], data["entities"])
     return None
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from namenorm import Resolver, load_table
-from namenorm.annotate import Annotator, Mention, sentence_spans
+from namenorm.annotate import MAX_SENTENCE_CHARS, Annotator, Mention, sentence_spans
 
 from .conftest import DATA, ROOT
 
@@ -391,7 +391,7 @@ def test_rewriting_keeps_arabic_punctuation(resolver: Resolver) -> None:
 # -- sentences -------------------------------------------------------------------------------
 
 
-@given(st.one_of(st.text(max_size=60), texts()))
+@given(st.one_of(st.text(max_size=60), texts(), st.text(alphabet="ab .", max_size=3_000)))
 def test_sentences_cover_the_text_contiguously(text: str) -> None:
     spans = sentence_spans(text)
     assert spans
@@ -403,6 +403,19 @@ def test_sentences_cover_the_text_contiguously(text: str) -> None:
         assert all(start < end for start, end in spans)
     else:
         assert spans == [(0, 0)]
+    assert all(end - start <= MAX_SENTENCE_CHARS for start, end in spans)
+
+
+def test_a_text_without_sentence_ends_is_cut_at_spaces_and_annotates_in_linear_pieces(
+    resolver: Resolver,
+) -> None:
+    text = "Almohandes met Rai Allium " * 200  # 5,200 characters, no full stop
+    spans = sentence_spans(text)
+    assert len(spans) == 6
+    assert all(text[end] == " " for _, end in spans[:-1])  # each cut falls on a space
+    mentions = resolver.annotate(text)
+    assert [m.match.entity.id for m in mentions[:2]] == ["abu-mahdi-al-muhandis", "rai-al-youm"]
+    assert len(mentions) == 400
 
 
 def _sentences(text: str) -> list[str]:

@@ -166,7 +166,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = end.end()
     if start < len(text) or not spans:
         spans.append((start, len(text)))
-    return spans
+    return [piece for span in spans for piece in _bounded(text, *span)]
+
+
+MAX_SENTENCE_CHARS = 1_000
+"""A longer "sentence" (a list, a table, text without punctuation) is cut at spaces into
+pieces of at most this many characters: each mention's context is scanned whole, so an
+unbounded one makes annotation quadratic in the length of the text."""
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
+        if cut <= start:
+            cut = start + MAX_SENTENCE_CHARS  # no space at all: cut anywhere
+        yield start, cut
+        start = cut
+    yield start, end
 
 
 @attrs.frozen

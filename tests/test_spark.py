@@ -1,8 +1,10 @@
 """namenorm.spark in Spark local mode: the answers of the single-machine API, row for row.
 
 One local session (two cores, small Arrow batches so that every column crosses several
-batches in two partitions) serves the whole file. Each reference answer comes from
-``Resolver.resolve_many`` or ``Resolver.annotate_document`` run here, in the driver.
+batches in two partitions) serves the whole file; should anything stop it (a page of the
+docs run in the same pytest process, say), the next test starts another. Each reference
+answer comes from ``Resolver.resolve_many`` or ``Resolver.annotate_document`` run here, in
+the driver.
 """
 
 from __future__ import annotations
@@ -45,10 +47,9 @@ BATCH_ROWS = 50
 FAR_NIL = "Angela Zbrowski"
 
 
-@pytest.fixture(scope="session")
-def spark() -> Iterator[SparkSession]:
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("Spark local mode needs Java (17 or later): no java on PATH, no JAVA_HOME")
+def _local_session() -> SparkSession:
+    """The running local session, or a new one if there is none (or it was stopped); the SQL
+    settings are applied to a running session too."""
     with pytest.MonkeyPatch.context() as patch:
         # The Python of the executors' workers: this one, where namenorm is installed, rather
         # than the first python3 on PATH (read once, when the SparkContext starts).
@@ -64,9 +65,24 @@ def spark() -> Iterator[SparkSession]:
             .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(BATCH_ROWS))
             .getOrCreate()
         )
-        session.sparkContext.setLogLevel("ERROR")
-        yield session
-        session.stop()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+@pytest.fixture(scope="session")
+def _spark_for_the_run() -> Iterator[None]:
+    """Java or a skip, and whatever session is running stopped at the end of the run."""
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark local mode needs Java (17 or later): no java on PATH, no JAVA_HOME")
+    yield
+    running = SparkSession.getActiveSession()
+    if running is not None:
+        running.stop()
+
+
+@pytest.fixture
+def spark(_spark_for_the_run: None) -> SparkSession:
+    return _local_session()
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +103,7 @@ def labeled() -> list[tuple[int, str | None, str | None, str | None]]:
     return [(number, *row) for number, row in enumerate(rows)]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def labeled_frame(spark: SparkSession, labeled: list[tuple[Any, ...]]) -> DataFrame:
     schema = "id long, mention string, context string, gold string"
     return spark.createDataFrame(labeled, schema)
@@ -260,7 +276,7 @@ def test_a_custom_table_threshold_model_and_prefix_are_those_of_the_resolver(
     assert {answer[0] for answer in got} >= {"hadi-al-amiri", "badr-organization", None}
 
 
-def test_a_snapshot_path_is_shipped_as_it_is(
+def test_a_snapshot_path_is_shipped_as_it_is_under_a_name_of_its_version(
     spark: SparkSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "small.nnsnap"
@@ -269,9 +285,37 @@ def test_a_snapshot_path_is_shipped_as_it_is(
     frame = spark.createDataFrame(list(enumerate(SMALL_NAMES)), "id long, name string")
 
     resolved = nspark.resolve_column(frame, "name", table=str(path))
-    assert calls == [str(path)]
+    shipped = nspark.ship_table(spark, path)
+    assert calls == [shipped.source]
+    assert re.fullmatch(r"small-[0-9a-f]{16}\.nnsnap", shipped.name)
+    assert shipped.application == spark.sparkContext.applicationId
+    assert os.path.samefile(shipped.source, path)  # a link to the file, not a copy
     got = _fields(_by_id(resolved), nspark.RESOLVED_COLUMNS)
     assert got == _expected_names(namenorm.Resolver(namenorm.load_table(path)), SMALL_NAMES, None)
+
+
+def test_a_snapshot_saved_again_at_the_same_path_is_shipped_again(
+    spark: SparkSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "people.nnsnap"
+    calls = _add_file_calls(monkeypatch, spark)
+    frame = spark.createDataFrame(list(enumerate(SMALL_NAMES)), "id long, name string")
+    answers = []
+    for version in (
+        _small_table(),
+        _small_table({"id": "hady-amery", "name": "Hady Amery", "kind": "person"}),
+    ):
+        version.save(path)
+        resolved = nspark.resolve_column(frame, "name", table=path)
+        expected = _expected_names(namenorm.Resolver(namenorm.load_table(path)), SMALL_NAMES, None)
+        assert _fields(_by_id(resolved), nspark.RESOLVED_COLUMNS) == expected
+        answers.append(expected)
+        # The same version again, as a path or as the table loaded from it: nothing new sent.
+        nspark.ship_table(spark, str(path))
+        nspark.ship_table(spark, namenorm.load_table(path))
+    assert answers[0] != answers[1]  # the second version changes answers
+    assert len(calls) == len(set(calls)) == 2
+    assert len({os.path.basename(call) for call in calls}) == 2
 
 
 # -- texts -----------------------------------------------------------------------------------
@@ -367,9 +411,47 @@ def test_two_snapshots_of_one_name_cannot_share_an_application(
     for folder, table in (("a", _small_table()), ("b", namenorm.load_table())):
         (tmp_path / folder).mkdir()
         table.save(tmp_path / folder / "clash.nnsnap")
-    nspark.ship_table(spark, tmp_path / "a" / "clash.nnsnap")
+    # URIs keep their own names (paths on the driver are named by their version, never clash).
+    nspark.ship_table(spark, (tmp_path / "a" / "clash.nnsnap").as_uri())
     with pytest.raises(ValueError, match="already shipped"):
-        nspark.ship_table(spark, tmp_path / "b" / "clash.nnsnap")
+        nspark.ship_table(spark, (tmp_path / "b" / "clash.nnsnap").as_uri())
+    first = nspark.ship_table(spark, tmp_path / "a" / "clash.nnsnap")
+    second = nspark.ship_table(spark, tmp_path / "b" / "clash.nnsnap")
+    assert len({first.name, second.name, "clash.nnsnap"}) == 3
+
+
+def test_a_shipped_table_of_another_application_is_shipped_again(
+    spark: SparkSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "earlier.nnsnap"
+    _small_table().save(path)
+    stale = nspark.ShippedTable(
+        name="earlier.nnsnap", source=str(path), application="local-0-stopped"
+    )
+    calls = _add_file_calls(monkeypatch, spark)
+    shipped = nspark.ship_table(spark, stale)
+    assert shipped == attrs.evolve(stale, application=spark.sparkContext.applicationId)
+    assert calls == [str(path)]
+    assert nspark.ship_table(spark, stale) == shipped
+    assert nspark.ship_table(spark, shipped) is shipped
+    assert calls == [str(path)]
+    frame = spark.createDataFrame([(0, "Hadi Ameri")], "id long, name string")
+    [row] = nspark.resolve_column(frame, "name", table=stale).collect()
+    assert row.entity_id == "hadi-al-amiri"
+
+    gone = attrs.evolve(stale, source=str(tmp_path / "gone.nnsnap"), name="gone.nnsnap")
+    with pytest.raises(TableError, match="call ship_table with the table itself"):
+        nspark.ship_table(spark, gone)
+    # A file this application was never given: a clear error in the task, not a format error.
+    with pytest.raises(TableError, match="not among this Spark application's files"):
+        nspark._RESOLVERS("never-shipped.nnsnap", 0.5, None)
+
+
+def test_the_columns_are_those_of_namenorm_dataframes() -> None:
+    dataframes = pytest.importorskip("namenorm.dataframes")
+    assert nspark.RESOLVED_COLUMNS == dataframes.RESOLVED_COLUMNS
+    assert tuple(field.name for field in nspark.RESOLVED_TYPE.fields) == nspark.RESOLVED_COLUMNS
+    assert tuple(field.name for field in nspark.MENTION_TYPE.fields) == dataframes.MENTION_FIELDS
 
 
 # -- refusals --------------------------------------------------------------------------------
@@ -398,7 +480,30 @@ def test_bad_columns_and_options_are_refused_before_anything_is_shipped(
     garbage.write_text("id,name\n", encoding="utf-8")
     with pytest.raises(TableError, match="unknown table format"):
         nspark.annotate_column(frame, "text", table=garbage)
+    with pytest.raises(TypeError, match="prefix must be a string"):
+        nspark.resolve_column(frame, "name", prefix=None)  # type: ignore[arg-type]
+    pandas_frame = pd.DataFrame({"name": ["Hadi al-Amiri"]})
+    for function in (nspark.resolve_column, nspark.annotate_column):
+        with pytest.raises(TypeError, match=r"pandas or polars frame, use namenorm\.dataframes"):
+            function(pandas_frame, "name")
     assert calls == []
+
+
+def test_columns_are_found_as_spark_finds_them(spark: SparkSession) -> None:
+    frame = spark.createDataFrame([(1, "Hadi Ameri", "Badr")], "id long, Name string, text string")
+    resolved = nspark.resolve_column(frame, "NAME", table=_small_table(), context="Text")
+    assert resolved.columns == ["id", "Name", "text", *nspark.RESOLVED_COLUMNS]
+    assert nspark.annotate_column(frame, "TEXT", table=_small_table()).columns[-1] == "mentions"
+    both = spark.createDataFrame([("a", "b")], "name string, NAME string")
+    with pytest.raises(DataFrameError, match="ambiguous"):
+        nspark.resolve_column(both, "name")
+    spark.conf.set("spark.sql.caseSensitive", "true")
+    try:
+        with pytest.raises(DataFrameError, match="no such column"):
+            nspark.resolve_column(frame, "NAME")
+        assert nspark.resolve_column(both, "NAME").columns[:2] == ["name", "NAME"]
+    finally:
+        spark.conf.unset("spark.sql.caseSensitive")
 
 
 def test_a_missing_pyspark_is_named_with_the_extra_that_installs_it() -> None:

@@ -6,12 +6,13 @@ Reach for this module when a corpus outgrows one machine. On one machine,
 
 - :func:`resolve_column` adds :data:`RESOLVED_COLUMNS` (``entity_id``, ``entity_name``,
   ``entity_kind``, ``confidence``, ``method``; all null for a NIL or a null name), the same
-  columns as :func:`namenorm.dataframes.resolve_column` plus the entity's kind;
+  columns, with the same values, as :func:`namenorm.dataframes.resolve_column` adds;
 - :func:`annotate_column` adds ``mentions``, an array of :data:`MENTION_TYPE` structs (the
-  standoff records of :func:`namenorm.output.mention_record` without ``doc``), null for a null
-  text;
+  standoff records of :func:`namenorm.output.mention_record` without ``doc``; their fields
+  are :data:`namenorm.dataframes.MENTION_FIELDS`), null for a null text;
 - :func:`ship_table` sends a table's snapshot to the executors; both functions call it, and
-  a table is sent once per Spark application however many times it is used.
+  a table is sent once per Spark application however many times it is used (a snapshot file
+  rewritten since is sent again, under a new name).
 
 Every input column is kept; ``prefix`` names the new columns apart. The output types, which
 need no Spark session to show:
@@ -27,10 +28,11 @@ struct<entity_id:string,entity_name:string,entity_kind:string,confidence:double,
 True
 
 How it runs. The driver writes the table's compiled snapshot (:meth:`AliasTable.save
-<namenorm.tables.AliasTable.save>`) to a temporary folder, or takes the snapshot you name, and
-adds it to the application with ``SparkContext.addFile``. Each executor fetches the file once
-to its local disk; each of its Python worker processes finds it with ``SparkFiles.get``, maps
-it (:func:`namenorm.load_table` on a snapshot reads no more than it needs) and builds one
+<namenorm.tables.AliasTable.save>`) to a temporary folder, or links the snapshot file you name
+into that folder under a name of its own version, and adds it to the application with
+``SparkContext.addFile``. Each executor fetches the file once to its local disk; each of its
+Python worker processes finds it with ``SparkFiles.get``, maps it
+(:func:`namenorm.load_table` on a snapshot reads no more than it needs) and builds one
 :class:`~namenorm.resolve.Resolver`, kept for the life of the process and shared by every
 batch, keyed by the snapshot file, the threshold and the confidence model. The work runs in
 pandas UDFs: Spark sends the name (and context) column, or the text column, to Python in Arrow
@@ -79,7 +81,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
-from namenorm.errors import DataFrameError, MissingDependencyError
+from namenorm.errors import DataFrameError, MissingDependencyError, TableError
 from namenorm.model import Match
 from namenorm.output import FIELDS, mention_records
 from namenorm.resolve import Resolver
@@ -177,19 +179,23 @@ EXECUTOR_RESOLVERS = 4
 class ShippedTable:
     """A table snapshot added to a Spark application: ``name`` is the file's name among the
     application's files (``SparkFiles.get(name)`` on any executor), ``source`` the path or URI
-    it was added from.
+    it was added from, ``application`` the id of the Spark application it was added to (None:
+    not known, the file was added by hand).
 
     Returned by :func:`ship_table`; :func:`resolve_column` and :func:`annotate_column` take one
-    as their ``table``, as they take a table or a path. In a UDF of your own,
+    as their ``table``, as they take a table or a path. Given to a session of another Spark
+    application (after ``spark.stop()`` and a new session), it is shipped again, to that
+    application, from its ``source``. In a UDF of your own,
     ``namenorm.load_table(SparkFiles.get(shipped.name))`` maps the table on an executor.
 
     >>> shipped = ShippedTable(name="people.nnsnap", source="hdfs://cluster/tables/people.nnsnap")
-    >>> shipped.name
-    'people.nnsnap'
+    >>> shipped.name, shipped.application
+    ('people.nnsnap', None)
     """
 
     name: str
     source: str
+    application: str | None = None
 
 
 TableSource: TypeAlias = AliasTable | ShippedTable | str | os.PathLike[str] | None
@@ -208,9 +214,9 @@ _SHIPPED: dict[str, dict[str, ShippedTable]] = {}
 """For each application id, the files added to it by name: Spark refuses a second file of the
 same name, and adding the same one again would fetch it again."""
 _WRITTEN: dict[object, tuple[Any, str]] = {}
-"""Snapshots written on the driver: by the id of an in-memory table (with a weak reference to
-it, so a new table at a reused id is not mistaken for it) or by a table file's path and
-identity, the snapshot written for it."""
+"""Snapshots written (or linked) on the driver: by the id of an in-memory table (with a weak
+reference to it, so a new table at a reused id is not mistaken for it), or by a file's path
+and identity, the snapshot written for a table file or the link made to a snapshot file."""
 _FOLDER: list[str] = []
 
 
@@ -244,8 +250,11 @@ def _write_snapshot(table: AliasTable) -> str:
 
 
 def _snapshot_of_table(table: AliasTable) -> str:
-    if table.snapshot_path is not None:
-        return os.path.abspath(table.snapshot_path)
+    # snapshot_path is None once the file is replaced or removed (or, for a relative path, no
+    # longer found from the current folder): the table is then saved anew.
+    location = table.snapshot_path
+    if location is not None:
+        return _pinned(os.path.abspath(location))
     known = _WRITTEN.get(id(table))
     if known is not None and known[0]() is table and os.path.exists(known[1]):
         return known[1]
@@ -254,11 +263,50 @@ def _snapshot_of_table(table: AliasTable) -> str:
     return path
 
 
+def _pinned(path: str) -> str:
+    """A link, in the driver's folder, to this version of the snapshot file at ``path``, named
+    after the file and its identity (device, inode, size, modification time): a file rewritten
+    at the same path gets a new name, so Spark, which finds files by name and never sends a
+    name twice, sends the new version; an unchanged file keeps its name and is sent once.
+
+    The identity rather than a hash of the bytes: it costs one ``stat`` where a hash would read
+    the whole file (seconds for a snapshot of a million aliases) at every call, and it misses
+    no rewrite in practice: :meth:`AliasTable.save <namenorm.tables.AliasTable.save>` writes a
+    new file and renames it over the old (a new inode), and a rewrite in place changes the
+    modification time. A hard link also keeps the version it names: a snapshot saved over the
+    original later leaves the linked file as it was. Where a hard link cannot be made (another
+    filesystem), the link is symbolic, and the file must stay unchanged while it is used
+    (where there are no links at all, the file is copied).
+    """
+    identity = file_identity(path)
+    key = ("link", path, identity)
+    known = _WRITTEN.get(key)
+    if known is not None and os.path.exists(known[1]):
+        return known[1]
+    tag = hashlib.sha256(repr((path, identity)).encode()).hexdigest()[:16]
+    stem, suffix = os.path.splitext(os.path.basename(path))
+    link = os.path.join(_folder(), f"{stem}-{tag}{suffix}")
+    if not os.path.exists(link):
+        draft = link + ".draft"
+        if os.path.lexists(draft):
+            os.remove(draft)
+        try:
+            os.link(path, draft)
+        except OSError:
+            try:
+                os.symlink(path, draft)
+            except OSError:  # pragma: no cover - no links at all (some Windows setups)
+                shutil.copyfile(path, draft)
+        os.replace(draft, link)
+    _WRITTEN[key] = (None, link)
+    return link
+
+
 def _snapshot_of_file(location: str) -> str:
     path = os.path.abspath(location)
     if is_snapshot(path):
         load_table(path)  # refuses, here and now, a snapshot of another format or rules
-        return path
+        return _pinned(path)
     key = ("file", path, file_identity(path))
     known = _WRITTEN.get(key)
     if known is not None and os.path.exists(known[1]):
@@ -299,13 +347,17 @@ def _spark_context(spark: SparkSession | SparkContext) -> SparkContext:
 
 def ship_table(spark: SparkSession | SparkContext, table: TableSource = None) -> ShippedTable:
     """Add a snapshot of ``table`` to the Spark application of ``spark``, once: the same
-    table (the same object, snapshot file or URI) shipped again is not sent again.
+    table (the same object, unchanged snapshot file or URI) shipped again is not sent again.
 
     ``table`` is any :data:`TableSource`. A table not loaded from a snapshot, or a table file
     of another format, is compiled and saved on the driver, in a temporary folder removed when
-    the driver exits; a snapshot file is sent as it is (and checked to be readable by this
-    namenorm); a URI is handed to Spark unread. Two different snapshots of the same file name
-    cannot be added to one application: a :class:`ValueError` says to rename one.
+    the driver exits. A snapshot file is checked to be readable by this namenorm and sent as it
+    is, under a name of its version (``people-<16 hex digits>.nnsnap``, a link in that folder):
+    a snapshot saved again at the same path is a new version, sent again. A URI is handed to
+    Spark unread, under its own file name: two different URIs of the same file name cannot be
+    added to one application, and a :class:`ValueError` says to rename one. A
+    :class:`ShippedTable` is returned as it is, unless it was shipped to another application
+    (a session since stopped), when it is shipped again to this one.
 
     >>> from namenorm.spark import ship_table
     >>> shipped = ship_table(spark)  # doctest: +SKIP
@@ -314,25 +366,40 @@ def ship_table(spark: SparkSession | SparkContext, table: TableSource = None) ->
     >>> ship_table(spark) == shipped  # doctest: +SKIP
     True
     """
-    if isinstance(table, ShippedTable):
-        return table
     context = _spark_context(spark)
+    if isinstance(table, ShippedTable):
+        if table.application is None or table.application == context.applicationId:
+            return table
+        if not _URI.match(table.source) and not os.path.exists(table.source):
+            raise TableError(
+                f"{table.name!r} was shipped to Spark application {table.application}, not to "
+                f"this one ({context.applicationId}), and its file is gone; call ship_table "
+                "with the table itself in this session",
+                path=table.source,
+            )
+        with _SHIPPING:
+            return _add_file(context, table.name, table.source)
     with _SHIPPING:
         source = _source(table)
-        name = _file_name(source)
-        shipped = _SHIPPED.setdefault(context.applicationId, {})
-        known = shipped.get(name)
-        if known is not None:
-            if known.source != source:
-                raise ValueError(
-                    f"a different snapshot named {name!r} was already shipped to this Spark "
-                    f"application from {known.source}; rename {source} (Spark files are "
-                    "found by name)"
-                )
-            return known
-        context.addFile(source)
-        shipped[name] = ShippedTable(name=name, source=source)
-        return shipped[name]
+        return _add_file(context, _file_name(source), source)
+
+
+def _add_file(context: SparkContext, name: str, source: str) -> ShippedTable:
+    """Add ``source`` to the application of ``context`` as ``name``, unless it is there."""
+    application = context.applicationId
+    shipped = _SHIPPED.setdefault(application, {})
+    known = shipped.get(name)
+    if known is not None:
+        if known.source != source:
+            raise ValueError(
+                f"a different snapshot named {name!r} was already shipped to this Spark "
+                f"application from {known.source}; rename {source} (Spark files are found "
+                "by name)"
+            )
+        return known
+    context.addFile(source)
+    shipped[name] = ShippedTable(name=name, source=source, application=application)
+    return shipped[name]
 
 
 def _model_text(model: ModelSource) -> str | None:
@@ -353,21 +420,51 @@ def _quoted(column: str) -> Column:
     return sf.col("`" + column.replace("`", "``") + "`")
 
 
+def _check_arguments(frame: object, prefix: object) -> None:
+    if not isinstance(frame, DataFrame):
+        kind = type(frame)
+        raise TypeError(
+            f"namenorm.spark takes a Spark DataFrame, got {kind.__module__}.{kind.__qualname__}; "
+            "for a pandas or polars frame, use namenorm.dataframes"
+        )
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a string ('' for none), got {prefix!r}")
+
+
+def _case_sensitive(frame: DataFrame) -> bool:
+    """Whether the frame's session tells column names apart by case (by default it does not)."""
+    setting = frame.sparkSession.conf.get("spark.sql.caseSensitive", "false")
+    return str(setting).strip().lower() == "true"
+
+
 def _string_column(frame: DataFrame, column: str) -> Column:
-    fields = {field.name: field for field in frame.schema.fields}
-    field = fields.get(column)
-    if field is None:
-        shown = ", ".join(repr(name) for name in list(fields)[:20])
+    """The string column ``column`` of ``frame``, found as Spark finds it: regardless of case
+    unless ``spark.sql.caseSensitive`` is set."""
+    if not isinstance(column, str):
+        raise TypeError(f"a column is named by a string, got {column!r}")
+    fields = frame.schema.fields
+    if _case_sensitive(frame):
+        found = [field for field in fields if field.name == column]
+    else:
+        found = [field for field in fields if field.name.lower() == column.lower()]
+    if len(found) > 1:
+        shown = ", ".join(repr(field.name) for field in found)
+        raise DataFrameError(
+            f"ambiguous: the frame has {shown}, and spark.sql.caseSensitive is off", column=column
+        )
+    if not found:
+        shown = ", ".join(repr(field.name) for field in fields[:20])
         raise DataFrameError(
             f"no such column; the frame has {shown or 'no columns'}", column=column
         )
+    field = found[0]
     if not isinstance(field.dataType, StringType):
         raise DataFrameError(
             f"expected a string column, got {field.dataType.simpleString()}; cast it first "
             f"(frame.withColumn(name, frame[name].cast('string')))",
             column=column,
         )
-    return _quoted(column)
+    return _quoted(field.name)
 
 
 def _check_new_columns(frame: DataFrame, names: list[str]) -> None:
@@ -398,7 +495,15 @@ class _ProcessResolvers:
 
     def __call__(self, name: str, threshold: float, model: str | None) -> Resolver:
         path = SparkFiles.get(name)
-        key: _Key = (path, file_identity(path), threshold, model)
+        identity = file_identity(path)
+        if identity is None:
+            raise TableError(
+                f"the table snapshot {name!r} is not among this Spark application's files; "
+                "ship_table it in this session (a ShippedTable of an application since "
+                "stopped, or a file added to another, is not found here)",
+                path=path,
+            )
+        key: _Key = (path, identity, threshold, model)
         with self._lock:
             found = self._resolvers.get(key)
             if found is not None:
@@ -538,8 +643,10 @@ def resolve_column(
     built-in table by default; shipped with :func:`ship_table`); ``model`` a
     :class:`~namenorm.confidence.ConfidenceModel` or the path of one, read on the driver;
     ``context`` names a string column holding each name's context (the sentence around it; a
-    null context is no context). A missing or non-string column, or a new column the frame
-    already has, raises :class:`~namenorm.errors.DataFrameError` before anything is shipped.
+    null context is no context). Columns are found as Spark finds them, regardless of case
+    unless ``spark.sql.caseSensitive`` is set. A missing or non-string column, or a new column
+    the frame already has, raises :class:`~namenorm.errors.DataFrameError` before anything is
+    shipped; a pandas or polars frame, a :class:`TypeError` (use :mod:`namenorm.dataframes`).
     The result is lazy, like any DataFrame: the work runs when an action asks for it.
 
     >>> from namenorm.spark import resolve_column
@@ -554,6 +661,7 @@ def resolve_column(
     Joe Smith None None None
     None None None None
     """
+    _check_arguments(frame, prefix)
     names = _string_column(frame, column)
     contexts = None if context is None else _string_column(frame, context)
     targets = [prefix + name for name in RESOLVED_COLUMNS]
@@ -604,6 +712,7 @@ def annotate_column(
     2 []
     3 None
     """
+    _check_arguments(frame, prefix)
     texts = _string_column(frame, column)
     target = prefix + MENTIONS_COLUMN
     _check_new_columns(frame, [target])

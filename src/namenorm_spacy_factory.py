@@ -75,6 +75,12 @@ def make_component(
     spaCy checks the settings' types against this signature, which it reads with
     ``typing.get_type_hints``; every annotation must therefore resolve in this module without
     importing namenorm (hence the return type), or spaCy silently checks none of them.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> component = nlp.add_pipe("namenorm", config={"threshold": 0.8})
+    >>> type(component).__name__, nlp.get_pipe_config("namenorm")["threshold"]
+    ('NamenormComponent', 0.8)
     """
     from namenorm.spacy import NamenormComponent  # noqa: PLC0415  (the point of this module)
 

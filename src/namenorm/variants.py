@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Mapping
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 
@@ -55,16 +55,7 @@ Where = Literal[
     "after-consonant",
     "word",
 ]
-WHERE: tuple[Where, ...] = (
-    "any",
-    "start",
-    "end",
-    "middle",
-    "between-vowels",
-    "between-consonants",
-    "after-consonant",
-    "word",
-)
+WHERE: tuple[Where, ...] = get_args(Where)
 VOWELS = "aeiou"
 SPACE_MARK = "␣"
 NOTHING_MARK = "∅"

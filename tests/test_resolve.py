@@ -81,6 +81,43 @@ def test_context_tells_apart_kadhimi_and_khatami(resolver: Resolver) -> None:
     assert iranian.entity.id == "mohammad-khatami"
 
 
+@pytest.mark.parametrize("spelling", ["Khatami", "Khatammi", "Khatamy", "Hatami"])
+def test_one_word_of_a_known_error_alone_is_not_the_error(
+    resolver: Resolver, spelling: str
+) -> None:
+    # "Mustafa Khatami" is a known error for al-Kadhimi; Khatami alone is another man's name.
+    match = resolver.resolve(spelling)
+    assert match is not None
+    assert match.entity.id == "mohammad-khatami"
+    assert "mustafa-al-kadhimi" not in {m.entity.id for m in resolver.candidates(spelling)}
+
+
+def test_one_word_of_a_known_error_links_when_the_sentence_speaks_of_its_entity(
+    resolver: Resolver,
+) -> None:
+    match = resolver.resolve(
+        "Khatami", context="Iraqi Prime Minister Khatami announced in Baghdad that troops leave"
+    )
+    assert match is not None
+    assert (match.entity.id, match.method) == ("mustafa-al-kadhimi", "known_error")
+
+
+@settings(max_examples=40)
+@given(alias_tables(min_size=2), st.data())
+def test_a_word_of_a_known_error_never_resolves_through_it_without_context(
+    table: AliasTable, data: st.DataObject
+) -> None:
+    entities = list(table.entities)
+    words = data.draw(st.lists(person_names(), min_size=1, max_size=2))
+    first = attrs.evolve(entities[0], errors=tuple(words))
+    resolver = Resolver(AliasTable([first, *entities[1:]]))
+    for error in words:
+        for word in dict.fromkeys(normalize(error).split()):
+            assume(normalize(error).split().count(word) == 1)
+            match = resolver.resolve(word)
+            assert match is None or match.method != "known_error", (word, error, match)
+
+
 def test_context_words_raise_the_confidence(resolver: Resolver) -> None:
     bare = resolver.candidates("Barzani", limit=3)
     assert {m.entity.id for m in bare} >= {"masoud-barzani", "masrour-barzani"}

@@ -171,6 +171,15 @@ def _owners(rows: Sequence[_Row], test: Callable[[Entry, dict[str, float]], bool
     return {entry.entity_index for entry, features, _ in rows if test(entry, features)}
 
 
+def _error_fragment(entry: Entry, features: Mapping[str, float]) -> bool:
+    """Whether a one-word mention matches only part of a known error."""
+    return (
+        entry.role == "error"
+        and bool(features["single_token"])
+        and (features["alias_coverage"] < 1.0)
+    )
+
+
 def _add_rivalry(rows: Sequence[_Row]) -> None:
     """Features that compare a candidate with the others: is the mention exactly (or
     completely) another candidate's name, or a place named inside this one's?"""
@@ -392,6 +401,13 @@ class Resolver:
         if query.text and len(query.tokens) <= MAX_NAME_WORDS:
             kept, spare = self.index.candidate_split(query)
             rows = self._pair_rows(query, sorted(kept))
+            # A known error is a rendering of a whole name: one word of it alone is no evidence
+            # of the error's entity ("Khatami" of "Mustafa Khatami" names another man), unless
+            # the sentence speaks of that entity. Such entries wait in reserve with the others.
+            held = [entry.number for entry, features in rows if _error_fragment(entry, features)]
+            if held:
+                rows = [row for row in rows if not _error_fragment(*row)]
+                spare = (*held, *spare)
         if len(self._base_cache) >= BASE_CACHE_SIZE:
             self._base_cache.clear()
         self._base_cache[name] = (query, rows, spare)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from namenorm import AliasTable, CalibrationError, Entity, Resolver
-from namenorm.calibrate import fit_model
+from namenorm.calibrate import NONPOSITIVE_TERMS, fit_model
 from namenorm.evaluation import LabeledMention, evaluate
 
 TABLE = AliasTable(
@@ -45,3 +45,40 @@ def test_fit_model_rejects_unknown_gold_ids() -> None:
 def test_fit_model_needs_both_outcomes() -> None:
     with pytest.raises(CalibrationError):
         fit_model(TABLE, [LabeledMention("Qasem Soleimani", gold="soleimani")])
+
+
+def _partial_beats_complete() -> tuple[AliasTable, list[LabeledMention]]:
+    """Labels in which a surname names the person although it is another entity's whole
+    name: what pushes ``complete_elsewhere`` up when nothing holds it down."""
+    table = AliasTable(
+        [
+            Entity(id="movement", name="Houthi movement", kind="org", aliases=["Houthi"]),
+            Entity(id="leader", name="Abdul-Malik al-Houthi", kind="person"),
+            Entity(id="other", name="Hadi al-Amiri", kind="person"),
+        ]
+    )
+    labeled = [
+        *(LabeledMention(spelling, gold="leader") for spelling in ["Houthi", "al-Houthi"] * 4),
+        LabeledMention("Abdel-Malek al-Houthi", gold="leader"),
+        LabeledMention("Hadi al-Ameri", gold="other"),
+        LabeledMention("Hadi Khamis", gold=None),
+        LabeledMention("Mahdi Salih", gold=None),
+    ]
+    return table, labeled
+
+
+def test_terms_held_non_positive_never_come_out_positive() -> None:
+    table, labeled = _partial_beats_complete()
+    model = fit_model(table, labeled, l2=1.0, table_weight=0.0)
+    assert NONPOSITIVE_TERMS
+    assert all(model.pair_weights[term] <= 0.0 for term in NONPOSITIVE_TERMS)
+
+
+def test_without_the_bound_the_same_labels_make_a_held_term_positive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The test above would pass for a fit that never moves these terms: show that it does.
+    monkeypatch.setattr("namenorm.calibrate.NONPOSITIVE_TERMS", frozenset())
+    table, labeled = _partial_beats_complete()
+    model = fit_model(table, labeled, l2=1.0, table_weight=0.0)
+    assert any(model.pair_weights[term] > 0.0 for term in NONPOSITIVE_TERMS)

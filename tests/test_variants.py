@@ -116,6 +116,20 @@ def test_reordering_moves_the_family_name_with_its_article() -> None:
     assert variant.text == "al-Muhandis, Abu Mahdi"
 
 
+@pytest.mark.parametrize(
+    ("name", "reordered"),
+    [
+        ("Adil Abdul Mahdi", "Abdul Mahdi, Adil"),
+        ("Adil Abdoul Mahdi", "Abdoul Mahdi, Adil"),
+        ("Adil Abd al-Mahdi", "Abd al-Mahdi, Adil"),
+    ],
+)
+def test_reordering_keeps_an_abd_family_name_whole(name: str, reordered: str) -> None:
+    # Abdul Mahdi is one family name (Abd al-Mahdi), however it is spelled and spaced.
+    variant = spell(name, lambda options, label: 2 if label == "order" else 0)
+    assert variant.text == reordered
+
+
 def test_a_leading_title_is_never_moved() -> None:
     variant = spell("Ayatollah Ali al-Sistani", lambda options, label: 2 if label == "order" else 0)
     assert variant.text == "Ayatollah Ali al-Sistani"

@@ -50,8 +50,10 @@ often another word (Iraqi is not Iraq); ``token`` (part of a longer name) counts
 person: "Soleimani" names him, "Iranian" does not name the Iranian Revolutionary Guards."""
 
 _LITERAL_METHODS = frozenset({"exact", "normalized", "known_error"})
-"""A short form that is literally another entity's name ("US" after "US President Joe Biden")
-keeps that entity rather than being read as a reference back."""
+"""A short form that is literally the name of another entity, not a person ("US" after "US
+President Joe Biden"), keeps that entity rather than being read as a reference back. A surname
+that is also another person's name refers back: "Khamenei" after "Mojtaba Khamenei" is
+Mojtaba, whatever Ali Khamenei's aliases say."""
 
 _SENTENCE_END = re.compile(
     r"(?<!\b[A-Z])[.!?]+[\"'”’)\]]*(?:[ \t]*\n[ \t]*\n|(?=\s))|\n[ \t]*\n",
@@ -485,7 +487,10 @@ def _link_short_forms(
         own = spotted.match
         if antecedent is not None and (
             own is None
-            or (own.entity != antecedent[1].entity and own.method not in _LITERAL_METHODS)
+            or (
+                own.entity != antecedent[1].entity
+                and (own.method not in _LITERAL_METHODS or own.entity.kind == "person")
+            )
         ):
             mention = _coreference(spotted, *antecedent)
         linked.append(mention)

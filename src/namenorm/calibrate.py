@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from namenorm.confidence import (
+    INTERACTION,
     MODEL_FEATURES,
     ConfidenceModel,
     feature_value,
@@ -45,6 +46,14 @@ probabilities too small to move it, and leaving them out keeps the fit fast."""
 TABLE_WEIGHT = 1.0
 """How much each of the table's own strings weighs in the fit, against one labeled mention."""
 TABLE_CATEGORY = "table string"
+
+NONPOSITIVE_TERMS = frozenset(
+    term for term in MODEL_FEATURES if "complete_elsewhere" in term.split(INTERACTION)
+)
+"""Terms whose weight the fit keeps at 0 or below: that another candidate matches all of its
+name while this one matches part of its own is never evidence for this one. Labeled mentions
+whose context picks the partial candidate (a lone "Khatami" in a sentence about Iraq's prime
+minister) would otherwise teach the opposite, and the lesson would hold without context too."""
 
 Examples = list[tuple[LabeledMention, list[FeatureRow]]]
 
@@ -101,7 +110,24 @@ def _fit_pairs(
     group_weights = [
         table_weight if labeled.category == TABLE_CATEGORY else 1.0 for labeled in kept
     ]
-    intercept, coefficients = fit_conditional_logit(groups, l2=l2, weights=group_weights)
+    # An active set: a term that must not be positive and came out positive is held at 0 (its
+    # column blanked) and the rest refitted, until every such term is at 0 or below.
+    held: set[int] = set()
+    while True:
+        blanked = [
+            ([[0.0 if i in held else v for i, v in enumerate(row)] for row in rows], gold)
+            for rows, gold in groups
+        ]
+        intercept, coefficients = fit_conditional_logit(blanked, l2=l2, weights=group_weights)
+        wrong = {
+            i
+            for i, term in enumerate(MODEL_FEATURES)
+            if term in NONPOSITIVE_TERMS and i not in held and coefficients[i] > 0.0
+        }
+        if not wrong:
+            break
+        held |= wrong
+    coefficients = [0.0 if i in held else c for i, c in enumerate(coefficients)]
     return intercept, dict(zip(MODEL_FEATURES, coefficients, strict=True))
 
 
@@ -117,7 +143,8 @@ def fit_model(
     """Fit the pair model and the calibrator of a confidence model on labeled mentions.
 
     The pair model also learns from the table's own strings (each a mention of its entity),
-    weighted ``table_weight`` each; the calibrator only from the labeled mentions.
+    weighted ``table_weight`` each; the calibrator only from the labeled mentions. The terms of
+    ``NONPOSITIVE_TERMS`` are kept at 0 or below.
 
     Raises :class:`~namenorm.errors.CalibrationError` when the mentions give nothing to learn
     from (no candidate, or best candidates all right or all wrong), or name a gold id the table

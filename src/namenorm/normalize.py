@@ -40,7 +40,7 @@ __all__ = [
 
 TITLES_RULE = "titles.leading"
 MAX_UNFOLDED_WORD = 3
-"""Words this short keep their letters in the phonetic key."""
+"""Words this short keep their letters in the phonetic key when folding would drop one."""
 MIN_PHONETIC_TITLE = 5
 """Titles of this many letters or more are also recognized by their phonetic key."""
 _CACHE_SIZE = 1 << 16
@@ -103,11 +103,18 @@ def _is_latin(text: str) -> bool:
 
 
 def _phonetic_word(word: str, rules: RuleSet, *, latin: bool) -> str:
-    # Folding a short Latin word would merge acronyms into one letter (KH and H, KGK and K), so
-    # it is compared as written. Prefixes and words from another script are always folded.
-    if latin and len(word) <= MAX_UNFOLDED_WORD and word not in rules.prefixes:
+    # A short Latin word folds only when folding keeps all its letters (Aly = Ali, Yom = Yum):
+    # one that would shrink is compared as written, or acronyms would merge into a letter or
+    # two (KH and H, KGK and K, AAH and A). Prefixes and words from another script always fold.
+    folded = _phonetic_fold(word)
+    if (
+        latin
+        and len(word) <= MAX_UNFOLDED_WORD
+        and word not in rules.prefixes
+        and len(folded) < len(word)
+    ):
         return word
-    return _phonetic_fold(word)
+    return folded
 
 
 # Folding runs a dozen regular expressions over a word, and names are made of few distinct

@@ -29,7 +29,7 @@ from typing import Literal, get_args
 import attrs
 
 from namenorm.errors import RulesError
-from namenorm.normalize import MAX_UNFOLDED_WORD
+from namenorm.normalize import MAX_UNFOLDED_WORD, normalize
 from namenorm.resources import cache, data_path, register_cache
 from namenorm.rules import load_rules, read_rows
 
@@ -373,13 +373,22 @@ def _word_spans(text: str) -> Iterator[tuple[int, str]]:
         position += len(word) + 1
 
 
+def _binds(word: str, following: str) -> bool:
+    """Whether ``word`` is a prefix of the name that follows it, in whatever spelling: Abdul
+    Mahdi normalizes to abd al mahdi, one family name that a reordering keeps whole."""
+    joined = normalize(f"{word} {following}").split()
+    return bool(joined) and joined[0] in load_rules().prefixes
+
+
 def _reordered(text: str, choose: Chooser, changes: list[str]) -> str:
     words = text.split()
     if not words or _lowered(words[0]).strip(".") in load_rules().titles:
         return text  # "Ayatollah Ali Sistani" is not written "Sistani, Ayatollah Ali"
     kept = kept_words()
     family = len(words) - 1
-    while family > 0 and _lowered(words[family - 1]) in kept:
+    while family > 0 and (
+        _lowered(words[family - 1]) in kept or _binds(words[family - 1], words[family])
+    ):
         family -= 1
     if family <= 0:
         return text

@@ -114,10 +114,14 @@ def _fit_pairs(
     # column blanked) and the rest refitted, until every such term is at 0 or below.
     held: set[int] = set()
     while True:
-        blanked = [
-            ([[0.0 if i in held else v for i, v in enumerate(row)] for row in rows], gold)
-            for rows, gold in groups
-        ]
+        blanked = (
+            groups
+            if not held
+            else [
+                ([[0.0 if i in held else v for i, v in enumerate(row)] for row in rows], gold)
+                for rows, gold in groups
+            ]
+        )
         intercept, coefficients = fit_conditional_logit(blanked, l2=l2, weights=group_weights)
         wrong = {
             i

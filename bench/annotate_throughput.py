@@ -72,6 +72,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from common import CpuWatch, memory_kb, source_revision, wait_for_idle
 from synthetic import entity_strings, generated_entities, string_count, variant
 
 import namenorm
@@ -309,55 +310,6 @@ def table_pairs(table: AliasTable) -> list[tuple[str, str]]:
 # -- measuring --------------------------------------------------------------------------------
 
 
-def _cpu_seconds() -> tuple[float, float]:
-    """Busy CPU seconds of the whole machine (/proc/stat) and of this process with its
-    finished children."""
-    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
-    user, nice, system, _idle, _iowait, irq, softirq = fields
-    busy = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
-    own = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        own += usage.ru_utime + usage.ru_stime
-    return busy, own
-
-
-class CpuWatch:
-    """How many cores other processes kept busy while a measurement ran (the machine may be
-    shared: the figures are only as good as the cores that were free)."""
-
-    def __init__(self) -> None:
-        self.busy, self.own = _cpu_seconds()
-        self.started = time.perf_counter()
-
-    def others(self) -> float:
-        busy, own = _cpu_seconds()
-        wall = max(time.perf_counter() - self.started, 1e-9)
-        return max(0.0, (busy - self.busy) - (own - self.own)) / wall
-
-
-def wait_for_idle(limit: float, threshold: float = 0.3) -> float:
-    """Wait (at most ``limit`` seconds) until other processes use less than ``threshold``
-    cores over two seconds; return the seconds waited."""
-    started = time.perf_counter()
-    while time.perf_counter() - started < limit:
-        watch = CpuWatch()
-        time.sleep(2.0)
-        if watch.others() < threshold:
-            break
-    return time.perf_counter() - started
-
-
-def memory() -> dict[str, int]:
-    """VmRSS and VmHWM of this process, in kB."""
-    found = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            found[key] = int(value.split()[0])
-    return found
-
-
 def utf8_bytes(documents: Iterable[Document]) -> int:
     return sum(len(document.text.encode("utf-8")) for document in documents)
 
@@ -505,7 +457,7 @@ def _start_exact_worker(pairs: list[tuple[str, str]]) -> None:
 
 def _spot_batch(texts: list[str]) -> tuple[list[list[Found]], int]:
     assert _WORKER_SPOTTER is not None
-    return [_WORKER_SPOTTER.spot(text) for text in texts], memory()["VmHWM"]
+    return [_WORKER_SPOTTER.spot(text) for text in texts], memory_kb()["VmHWM"]
 
 
 def _batches(documents: Sequence[Document], batch: int) -> Iterator[list[str]]:
@@ -642,13 +594,13 @@ def child(options: argparse.Namespace) -> dict[str, Any]:
         make_text("repeated", table, strings, characters, options.seed + 11, pool=True),
     ]
     del strings
-    result["rss_before_build_kb"] = memory()["VmRSS"]
+    result["rss_before_build_kb"] = memory_kb()["VmRSS"]
 
     started = time.perf_counter()
     resolver = Resolver(table)
     resolver.annotator()
     result["build_seconds"] = time.perf_counter() - started
-    result["rss_after_build_kb"] = memory()["VmRSS"]
+    result["rss_after_build_kb"] = memory_kb()["VmRSS"]
     print(f"  {options.size}: built in {result['build_seconds']:.1f} s", file=sys.stderr)
 
     counts: dict[str, int] = {}
@@ -672,17 +624,17 @@ def child(options: argparse.Namespace) -> dict[str, Any]:
             f"  {options.size}: namenorm on {text.name}: {count} documents in {seconds:.1f} s",
             file=sys.stderr,
         )
-    result["peak_rss_kb"] = memory()["VmHWM"]
+    result["peak_rss_kb"] = memory_kb()["VmHWM"]
 
     if options.profile:
         result["profile"] = profile_summary(resolver, texts[0], options.profile_kb * 1000)
 
     pairs = table_pairs(table)
-    before = memory()["VmRSS"]
+    before = memory_kb()["VmRSS"]
     started = time.perf_counter()
     spotter = ExactSpotter(pairs)
     result["exact_build_seconds"] = time.perf_counter() - started
-    result["exact_rss_growth_kb"] = memory()["VmRSS"] - before
+    result["exact_rss_growth_kb"] = memory_kb()["VmRSS"] - before
     result["exact_one"] = {}
     for text in texts:
         watch = CpuWatch()
@@ -769,21 +721,10 @@ def parallel_capacity(workers: int, count: int = 4_000_000) -> float:
 
 def revision() -> str:
     """The git commit of the code measured, and whether src/ differs from it."""
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "src"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
+    found = source_revision()
+    if found is None:
         return "unknown revision"
+    commit, changed = found
     return f"commit {commit}" + (" with uncommitted changes in src/" if changed else "")
 
 

@@ -59,6 +59,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from common import CpuWatch, memory_kb, source_revision
 from rapidfuzz import fuzz, process
 from synthetic import (
     CATEGORIES,
@@ -122,39 +123,6 @@ PROBES = (
 
 
 # -- measuring helpers ------------------------------------------------------------------------
-
-
-def memory_kb() -> dict[str, int]:
-    """VmRSS and VmHWM (peak) of this process, in kB."""
-    found = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            found[key] = int(value.split()[0])
-    return found
-
-
-def _busy_seconds() -> tuple[float, float]:
-    """Busy CPU seconds of the machine (/proc/stat) and of this process."""
-    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
-    user, nice, system, _idle, _iowait, irq, softirq = fields
-    busy = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
-    times = os.times()
-    return busy, times.user + times.system + times.children_user + times.children_system
-
-
-class CpuWatch:
-    """How many cores other processes kept busy while a measurement ran: the machine may be
-    shared, and the figures are only as good as the cores that were free."""
-
-    def __init__(self) -> None:
-        self.busy, self.own = _busy_seconds()
-        self.started = time.perf_counter()
-
-    def others(self) -> float:
-        busy, own = _busy_seconds()
-        wall = max(time.perf_counter() - self.started, 1e-9)
-        return max(0.0, (busy - self.busy) - (own - self.own)) / wall
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -779,21 +747,10 @@ def machine() -> list[str]:
 
 
 def revision() -> str:
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "src"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
+    found = source_revision()
+    if found is None:
         return "of unknown revision"
+    head, dirty = found
     return f"at {head}" + (" with uncommitted changes in src/" if dirty else "")
 
 

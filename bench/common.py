@@ -1,0 +1,78 @@
+"""Measuring helpers shared by the benchmarks: resident memory, the cores other processes
+keep busy, waiting for an idle machine, and the git revision of the code measured."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def memory_kb() -> dict[str, int]:
+    """VmRSS and VmHWM (peak) of this process, in kB."""
+    found = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0])
+    return found
+
+
+def _busy_seconds() -> tuple[float, float]:
+    """Busy CPU seconds of the machine (/proc/stat) and of this process with its finished
+    children."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    user, nice, system, _idle, _iowait, irq, softirq = fields
+    busy = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+    times = os.times()
+    return busy, times.user + times.system + times.children_user + times.children_system
+
+
+class CpuWatch:
+    """How many cores other processes kept busy while a measurement ran: the machine may be
+    shared, and the figures are only as good as the cores that were free."""
+
+    def __init__(self) -> None:
+        self.busy, self.own = _busy_seconds()
+        self.started = time.perf_counter()
+
+    def others(self) -> float:
+        busy, own = _busy_seconds()
+        wall = max(time.perf_counter() - self.started, 1e-9)
+        return max(0.0, (busy - self.busy) - (own - self.own)) / wall
+
+
+def wait_for_idle(limit: float, threshold: float = 0.3) -> float:
+    """Wait (at most ``limit`` seconds) until other processes use less than ``threshold``
+    cores over two seconds; return the seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        watch = CpuWatch()
+        time.sleep(2.0)
+        if watch.others() < threshold:
+            break
+    return time.perf_counter() - started
+
+
+def source_revision() -> tuple[str, bool] | None:
+    """The short git commit of the code measured and whether src/ differs from it; None
+    outside a git checkout."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head, bool(dirty)

@@ -432,3 +432,39 @@ def test_a_mention_made_a_negative_of_its_entity_never_resolves_to_it(
     assert link.best is None or link.best.entity.id != rejected
     spoken = resolver.annotate_document(f"{mention} spoke, and {mention} left.", threshold=0.0)
     assert all(m.match.entity.id != rejected for m in spoken if m.text == mention)
+
+
+_SENTENCE_WORDS = sorted(
+    {word for entity in BUILTIN for word in (*entity.context, *entity.names())}
+    | {"the", "met", "said", "in", "and", "of", "on", "Tuesday", "army", "minister"}
+)
+
+
+@settings(max_examples=80)
+@given(
+    st.lists(st.sampled_from(_SENTENCE_WORDS), min_size=1, max_size=14),
+    st.data(),
+)
+def test_the_word_filters_of_context_search_change_no_answer(
+    sentence_words: list[str], data: st.DataObject
+) -> None:
+    # The resolver skips candidates whose key words the sentence lacks; searched in full,
+    # the same candidates must be called back and the same context words found.
+    sentence = " ".join(sentence_words)
+    mention = data.draw(st.sampled_from(sentence_words), label="mention")
+    context = RESOLVER.prepare_context(sentence)
+    own = f" {RESOLVER.prepare_context(mention).text.strip()} "
+    prepared = context.text.replace(own, " | ") if own.strip() else context.text
+    base, rows = RESOLVER._rows_in_context(mention, prepared)
+    called_in_full = {
+        number
+        for index, numbers in base.spare
+        if any(RESOLVER._context_features(index, prepared)[0].values())
+        for number in numbers
+    }
+    assert {entry.number for entry, _ in rows} == (
+        {entry.number for entry, _ in base.rows}
+        | {n for n in called_in_full if base.spare_rows.get(n) is not None}
+    )
+    words = frozenset(prepared.split())
+    assert RESOLVER._contexts_of(rows, prepared, words) == RESOLVER._contexts_of(rows, prepared)

@@ -90,6 +90,12 @@ class PreparedContext:
     """
 
     text: str
+    words: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    """The words of ``text``: what the candidates' context words are looked up in first."""
+
+    @words.default
+    def _words(self) -> frozenset[str]:
+        return frozenset(self.text.split())
 
 
 @attrs.frozen
@@ -132,9 +138,31 @@ def _method(entry: Entry, features: Mapping[str, float]) -> Method:  # noqa: PLR
 
 
 _Row = tuple[Entry, dict[str, float], tuple[str, ...]]
-_Base = tuple[Normalization, list[tuple[Entry, dict[str, float]]], tuple[int, ...]]
-"""A mention analyzed, its candidates' context-free features, the candidates in reserve."""
 """A candidate string of a mention: its entry, its features, the context words found."""
+_PairRow = tuple[Entry, dict[str, float]]
+_NO_CONTEXT: tuple[dict[str, float], tuple[str, ...]] = ({"context": 0.0, "comention": 0.0}, ())
+_MENTION_GAP = " | "
+"""What stands for the mention in its sentence: no context word or name holds it, so none can
+match across the gap, and what the sentence lacks, the sentence without the mention lacks too."""
+
+
+@attrs.frozen
+class _Base:
+    """A mention analyzed, its candidates' context-free features, and the candidates held in
+    reserve with the rows of those already called back (filled as contexts call them).
+
+    ``words`` and ``spare_words`` hold a word of every context word and name of the
+    candidates' entities, and of the reserve's (see ``_EntityContext.words``): a sentence that
+    has none of them speaks of none of those entities, which settles most mentions without
+    searching the sentence."""
+
+    query: Normalization
+    rows: list[_PairRow]
+    spare: tuple[tuple[int, tuple[int, ...]], ...]
+    """The entries in reserve, grouped by entity (entity index, entry numbers)."""
+    words: frozenset[str]
+    spare_words: frozenset[str]
+    spare_rows: dict[int, _PairRow | None] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -144,6 +172,9 @@ class _EntityContext:
     # Padded once here, not for every mention: " term " is what a context is searched for.
     padded_terms: tuple[tuple[str, str], ...] = attrs.field(init=False)
     padded_names: tuple[str, ...] = attrs.field(init=False)
+    # A context holds a term or name only if it holds each of its words; the longest word is
+    # the one looked up, as long words are the rare ones in running text.
+    words: frozenset[str] = attrs.field(init=False)
 
     @padded_terms.default
     def _pad_terms(self) -> tuple[tuple[str, str], ...]:
@@ -152,6 +183,11 @@ class _EntityContext:
     @padded_names.default
     def _pad_names(self) -> tuple[str, ...]:
         return tuple(_padded(name) for name in self.names)
+
+    @words.default
+    def _key_words(self) -> frozenset[str]:
+        phrases = (phrase.split() for phrase in (*self.terms, *self.names))
+        return frozenset(max(words, key=len) for words in phrases if words)
 
 
 _normalized_mention = register_cache(functools.lru_cache(maxsize=BASE_CACHE_SIZE)(normalize_text))
@@ -359,20 +395,38 @@ class Resolver:
     def _features_prepared(
         self, name: str, prepared: str | None
     ) -> tuple[Normalization, list[_Row]]:
-        query, base = self._rows_in_context(name, prepared)
-        return query, self._with_context(base, self._contexts_of(base, prepared))
+        base, rows = self._rows_in_context(name, prepared)
+        return base.query, self._with_context(rows, self._contexts_of(rows, prepared))
 
     def _contexts_of(
-        self, base: Sequence[tuple[Entry, dict[str, float]]], prepared: str | None
+        self,
+        base: Sequence[_PairRow],
+        prepared: str | None,
+        words: frozenset[str] | None = None,
     ) -> dict[int, tuple[dict[str, float], tuple[str, ...]]]:
-        """The context features of each candidate entity (its words found in ``prepared``)."""
+        """The context features of each candidate entity (its words found in ``prepared``,
+        whose words are ``words`` or fewer): an entity whose key words (``_EntityContext.words``)
+        are none of them is not searched for."""
         entity_context: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
         for entry, _ in base:
-            if entry.entity_index not in entity_context:
-                entity_context[entry.entity_index] = self._context_features(
-                    entry.entity_index, prepared
+            index = entry.entity_index
+            if index not in entity_context:
+                entity_context[index] = (
+                    _NO_CONTEXT
+                    if words is not None and self._entity_context(index).words.isdisjoint(words)
+                    else self._context_features(index, prepared)
                 )
         return entity_context
+
+    def _speaks_of(self, entity_index: int, padded: str, words: frozenset[str]) -> bool:
+        """Whether the padded context (of ``words`` or fewer) holds one of the entity's context
+        words or names."""
+        info = self._entity_context(entity_index)
+        if info.words.isdisjoint(words):
+            return False
+        return any(term in padded for _, term in info.padded_terms) or any(
+            name in padded for name in info.padded_names
+        )
 
     def _with_context(
         self,
@@ -396,8 +450,8 @@ class Resolver:
         if cached is not None:
             return cached
         query = analyze(name)
-        rows: list[tuple[Entry, dict[str, float]]] = []
-        spare: tuple[int, ...] = ()
+        rows: list[_PairRow] = []
+        spare: Sequence[int] = ()
         if query.text and len(query.tokens) <= MAX_NAME_WORDS:
             kept, spare = self.index.candidate_split(query)
             rows = self._pair_rows(query, sorted(kept))
@@ -408,37 +462,67 @@ class Resolver:
             if held:
                 rows = [row for row in rows if not _error_fragment(*row)]
                 spare = (*held, *spare)
+        grouped: dict[int, list[int]] = {}
+        for number in spare:
+            grouped.setdefault(int(self.index.entry_entity[number]), []).append(number)
+        base = _Base(
+            query,
+            rows,
+            spare=tuple((index, tuple(numbers)) for index, numbers in grouped.items()),
+            words=self._key_words({entry.entity_index for entry, _ in rows}),
+            spare_words=self._key_words(grouped),
+        )
         if len(self._base_cache) >= BASE_CACHE_SIZE:
             self._base_cache.clear()
-        self._base_cache[name] = (query, rows, spare)
-        return query, rows, spare
+        self._base_cache[name] = base
+        return base
+
+    def _key_words(self, entity_indexes: Iterable[int]) -> frozenset[str]:
+        words: set[str] = set()
+        for index in entity_indexes:
+            words.update(self._entity_context(index).words)
+        return frozenset(words)
 
     def _rows_in_context(
-        self, name: str, prepared: str | None
-    ) -> tuple[Normalization, list[tuple[Entry, dict[str, float]]]]:
+        self, name: str, prepared: str | None, words: frozenset[str] | None = None
+    ) -> tuple[_Base, list[_PairRow]]:
         """The context-free rows of ``name``, and those of the candidates held in reserve
         whose entity the context speaks of: a short or partial name ranks many entries
-        alike ("Hakim"), and the string alone cannot tell which ones the sentence means."""
-        query, rows, spare = self._base_rows(name)
-        if not prepared or not spare:
-            return query, rows
+        alike ("Hakim"), and the string alone cannot tell which ones the sentence means.
+        ``words`` are the words of ``prepared`` (or more); worked out when not given."""
+        base = self._base_rows(name)
+        if not prepared or not base.spare:
+            return base, base.rows
+        if words is None:
+            words = frozenset(prepared.split())
+        if base.spare_words.isdisjoint(words):
+            return base, base.rows
+        padded = _padded(prepared)
         called = [
             number
-            for number in spare
-            if any(
-                self._context_features(int(self.index.entry_entity[number]), prepared)[0].values()
-            )
+            for index, numbers in base.spare
+            if self._speaks_of(index, padded, words)
+            for number in numbers
         ]
         if not called:
-            return query, rows
-        return query, rows + self._pair_rows(query, called)
+            return base, base.rows
+        missing = [number for number in called if number not in base.spare_rows]
+        if missing:
+            # Worked out once per mention and entry: the same name is called back by each
+            # sentence that speaks of its entity.
+            found = {
+                entry.number: (entry, features)
+                for entry, features in self._pair_rows(base.query, missing)
+            }
+            for number in missing:
+                base.spare_rows[number] = found.get(number)
+        extra = [row for row in map(base.spare_rows.__getitem__, called) if row is not None]
+        return base, base.rows + extra
 
-    def _pair_rows(
-        self, query: Normalization, numbers: Iterable[int]
-    ) -> list[tuple[Entry, dict[str, float]]]:
+    def _pair_rows(self, query: Normalization, numbers: Iterable[int]) -> list[_PairRow]:
         base = self._query_features(query)
         distinctive = self._distinctive_owners(query)
-        rows: list[tuple[Entry, dict[str, float]]] = []
+        rows: list[_PairRow] = []
         for number in numbers:
             entry = self.index.entry(number)
             if query.descriptors and entry.entity.kind == "person":
@@ -559,11 +643,18 @@ class Resolver:
         if context is not None:
             own = _padded(_normalized_mention(name))
             # The mention itself is not context.
-            prepared = context.text.replace(own, " ") if own.strip() else context.text
-        query, base = self._rows_in_context(name, prepared)
+            prepared = context.text.replace(own, _MENTION_GAP) if own.strip() else context.text
+        # The words of the sentence without the mention: a candidate's names share the
+        # mention's words, and would otherwise always seem to be in the sentence.
+        words = None if prepared is None else frozenset(prepared.split())
+        found, base = self._rows_in_context(name, prepared, words)
         if not base:
             return Link(None, None)
-        contexts = self._contexts_of(base, prepared)
+        if words is not None and found.words.isdisjoint(words) and len(base) == len(found.rows):
+            contexts = dict.fromkeys((entry.entity_index for entry, _ in base), _NO_CONTEXT)
+        else:
+            contexts = self._contexts_of(base, prepared, words)
+        query = found.query
         # The answer depends only on the mention and on which of its candidates' words the
         # context holds: a corpus repeats both, so the answer is kept.
         key = (

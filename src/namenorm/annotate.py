@@ -318,9 +318,7 @@ class Annotator:
         if known is None:
             analysis = analyze(word)
             # Abu, Abd and Umm make one name with the next word, and have no entry alone.
-            known = analysis.text in self._prefixes or bool(
-                self.resolver.index.candidates(analysis)
-            )
+            known = analysis.text in self._prefixes or self.resolver.index.has_candidates(analysis)
             if len(self._known) >= _KNOWN_CACHE_SIZE:
                 self._known.clear()
             self._known[word] = known

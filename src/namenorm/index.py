@@ -31,7 +31,14 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from namenorm.columns import Int32Array, KeyMultimap, StringColumn, hash_keys, sequence_position
+from namenorm.columns import (
+    Int32Array,
+    KeyMultimap,
+    StringColumn,
+    hash_keys,
+    sequence_position,
+    sorted_unique,
+)
 from namenorm.model import Entity, Normalization
 from namenorm.normalize import analyze
 from namenorm.rules import load_rules
@@ -301,6 +308,8 @@ class CandidateIndex:
     skeleton_owner: KeyMultimap
     """Skeleton tokens carried by one entity only, to that entity."""
     _entry_cache: dict[int, Entry] = attrs.field(init=False, factory=dict, repr=False)
+    # A mention's words are looked up for each of its candidates: remembered per word.
+    _token_positions: dict[str, int | None] = attrs.field(init=False, factory=dict, repr=False)
 
     # -- building ------------------------------------------------------------------------
 
@@ -429,10 +438,15 @@ class CandidateIndex:
 
     def token_position(self, token: str) -> int | None:
         """The position of a phonetic token in ``vocabulary``, or None when no entry has it."""
+        known = self._token_positions.get(token, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
         found = self.vocabulary_ids.get(token)
-        if len(found) and self.vocabulary[int(found[0])] == token:
-            return int(found[0])
-        return None
+        position = int(found[0]) if len(found) and self.vocabulary[int(found[0])] == token else None
+        if len(self._token_positions) >= _ENTRY_CACHE_SIZE:
+            self._token_positions.clear()
+        self._token_positions[token] = position
+        return position
 
     def entry(self, number: int) -> Entry:
         """Entry ``number``, with its analysis rebuilt from the columns."""
@@ -513,6 +527,17 @@ class CandidateIndex:
                 spare.append(number)
         return kept, tuple(spare)
 
+    def has_candidates(self, query: Normalization) -> bool:
+        """Whether :meth:`candidates` would yield any entry for ``query``, without ranking
+        them: what the annotator asks of each word of running text.
+
+        >>> from namenorm import load_table
+        >>> index = CandidateIndex.build(load_table())
+        >>> index.has_candidates(analyze("Solaimani")), index.has_candidates(analyze("Tuesday"))
+        (True, False)
+        """
+        return bool(self._anchored(query)) or bool(self._by_tokens(query))
+
     def candidate_entities(self, name: str, *, limit: int | None = SCORED_CANDIDATES) -> set[str]:
         """The ids of the entities whose entries :meth:`candidates` yields for ``name``.
 
@@ -557,7 +582,7 @@ class CandidateIndex:
             postings = [found for found in postings if 0 < len(found) <= MAX_POSTINGS]
             if not postings:
                 continue
-            joined = np.unique(np.concatenate(postings))
+            joined = sorted_unique(np.concatenate(postings))
             voters.append(joined)
             if self._is_rare(word, joined, lone=len(words) == 1):
                 rare.append(joined)
@@ -593,8 +618,8 @@ class CandidateIndex:
             return []
         variants = sorted(deletions(token, _deletion_distance(token)))
         scored = []
-        for position in self.neighbours.get_many(variants).tolist():
-            other = self.vocabulary[position]
+        positions = self.neighbours.get_many(variants).tolist()
+        for position, other in zip(positions, self.vocabulary.take(positions), strict=True):
             if other == token:
                 continue
             score = fuzz.ratio(token, other, score_cutoff=FUZZY_TOKEN_CUTOFF)
@@ -608,7 +633,7 @@ class CandidateIndex:
         ordered = sorted(numbers)
         column = self.phonetics if query.latin else self.skeletons
         key = query.phonetic if query.latin else query.skeleton
-        scores = process.cdist([key], [column[number] for number in ordered], scorer=fuzz.WRatio)[0]
+        scores = process.cdist([key], column.take(ordered), scorer=fuzz.WRatio)[0]
         # Highest score first; ties go to the lower entry number, so the order is stable.
         return [ordered[int(position)] for position in np.argsort(-scores, kind="stable")]
 
@@ -657,6 +682,7 @@ class CandidateIndex:
 
 
 _ENTRY_CACHE_SIZE = 1 << 16
+_UNKNOWN = -1
 _COLUMNS = ("strings", "texts", "tokens", "phonetics", "skeletons", "vocabulary")
 _MULTIMAPS = ("exact", "words", "vocabulary_ids", "neighbours", "skeleton_owner")
 

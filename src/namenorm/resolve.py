@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
-from namenorm.index import CandidateIndex, Entry
+from namenorm.index import ROLES, CandidateIndex, Entry
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text
 from namenorm.resources import register_cache
@@ -151,18 +151,19 @@ class _Base:
     """A mention analyzed, its candidates' context-free features, and the candidates held in
     reserve with the rows of those already called back (filled as contexts call them).
 
-    ``words`` and ``spare_words`` hold a word of every context word and name of the
-    candidates' entities, and of the reserve's (see ``_EntityContext.words``): a sentence that
-    has none of them speaks of none of those entities, which settles most mentions without
-    searching the sentence."""
+    ``key_words`` holds a word of every context word and name of the candidates' entities,
+    and of the reserve's (see ``_EntityContext.words``): a sentence that has none of them
+    speaks of none of those entities, which settles most mentions without searching the
+    sentence."""
 
     query: Normalization
     rows: list[_PairRow]
     spare: tuple[tuple[int, tuple[int, ...]], ...]
     """The entries in reserve, grouped by entity (entity index, entry numbers)."""
-    words: frozenset[str]
-    spare_words: frozenset[str]
     spare_rows: dict[int, _PairRow | None] = attrs.field(factory=dict)
+    # The key words, worked out the first time a context is given: a mention resolved
+    # without one never needs its candidates' context words.
+    key_words: dict[bool, frozenset[str]] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -300,14 +301,18 @@ class Resolver:
         known = self._contexts.get(entity_index)
         if known is not None:
             return known
-        entity = self.index.entities[entity_index]
+        index = self.index
+        entity = index.entities[entity_index]
         terms = tuple(dict.fromkeys(t for t in (normalize_text(w) for w in entity.context) if t))
-        entries = [self.index.entry(number) for number in self.index.entry_numbers(entity_index)]
-        names = {entry.analysis.text for entry in entries if entry.role != "error"}
-        name = entries[0].analysis
+        numbers = index.entry_numbers(entity_index)
+        # Read off the columns, without building entries: this runs for every candidate
+        # held in reserve of every new mention of running text.
+        error = ROLES.index("error")
+        names = {index.texts[n] for n in numbers if index.entry_role.item(n) != error}
+        tokens, phonetic = index.tokens[numbers[0]].split(), index.phonetics[numbers[0]].split()
         # The surname alone names the entity when no other entity has it.
-        if name.tokens and self.index.token_entities.get(name.phonetic.split()[-1], 0) == 1:
-            names.add(name.tokens[-1])
+        if tokens and phonetic and index.token_entities.get(phonetic[-1], 0) == 1:
+            names.add(tokens[-1])
         context = _EntityContext(
             terms=terms,
             names=tuple(
@@ -324,10 +329,15 @@ class Resolver:
         known = self._full_names.get(entity_index)
         if known is not None:
             return known
+        index = self.index
+        error = ROLES.index("error")
+        # Read off the columns first: building an entry costs more than ruling one out.
         names = [
-            entry.analysis
-            for entry in map(self.index.entry, self.index.entry_numbers(entity_index))
-            if entry.role != "error" and entry.analysis.latin and len(entry.analysis.tokens) > 1
+            index.entry(number).analysis
+            for number in index.entry_numbers(entity_index)
+            if index.entry_role.item(number) != error
+            and index.latin.item(number)
+            and " " in index.tokens[number]
         ]
         if len(self._full_names) >= BASE_CACHE_SIZE:
             self._full_names.clear()
@@ -466,22 +476,27 @@ class Resolver:
         for number in spare:
             grouped.setdefault(int(self.index.entry_entity[number]), []).append(number)
         base = _Base(
-            query,
-            rows,
-            spare=tuple((index, tuple(numbers)) for index, numbers in grouped.items()),
-            words=self._key_words({entry.entity_index for entry, _ in rows}),
-            spare_words=self._key_words(grouped),
+            query, rows, spare=tuple((index, tuple(numbers)) for index, numbers in grouped.items())
         )
         if len(self._base_cache) >= BASE_CACHE_SIZE:
             self._base_cache.clear()
         self._base_cache[name] = base
         return base
 
-    def _key_words(self, entity_indexes: Iterable[int]) -> frozenset[str]:
-        words: set[str] = set()
-        for index in entity_indexes:
-            words.update(self._entity_context(index).words)
-        return frozenset(words)
+    def _key_words(self, base: _Base, *, spare: bool) -> frozenset[str]:
+        """The key words of the entities of ``base``'s candidates, or of its reserve."""
+        known = base.key_words.get(spare)
+        if known is None:
+            indexes = (
+                (index for index, _ in base.spare)
+                if spare
+                else (entry.entity_index for entry, _ in base.rows)
+            )
+            words: set[str] = set()
+            for index in indexes:
+                words.update(self._entity_context(index).words)
+            known = base.key_words[spare] = frozenset(words)
+        return known
 
     def _rows_in_context(
         self, name: str, prepared: str | None, words: frozenset[str] | None = None
@@ -495,7 +510,7 @@ class Resolver:
             return base, base.rows
         if words is None:
             words = frozenset(prepared.split())
-        if base.spare_words.isdisjoint(words):
+        if self._key_words(base, spare=True).isdisjoint(words):
             return base, base.rows
         padded = _padded(prepared)
         called = [
@@ -552,14 +567,17 @@ class Resolver:
         self, query: Normalization, rows: list[tuple[Entry, dict[str, float]]]
     ) -> None:
         """Flag entities none of whose full names the mention fits without a conflict."""
+        if not (query.latin and len(query.tokens) > 1):
+            for _, features in rows:
+                features["conflict"] = 0.0
+            return
         verdicts: dict[int, float] = {}
         for entry, features in rows:
             index = entry.entity_index
             if index not in verdicts:
                 names = self._entity_full_names(index)
-                relevant = query.latin and len(query.tokens) > 1 and names
                 verdicts[index] = float(
-                    bool(relevant) and all(conflicts(query, name) for name in names)
+                    bool(names) and all(conflicts(query, name) for name in names)
                 )
             features["conflict"] = verdicts[index]
 
@@ -650,7 +668,11 @@ class Resolver:
         found, base = self._rows_in_context(name, prepared, words)
         if not base:
             return Link(None, None)
-        if words is not None and found.words.isdisjoint(words) and len(base) == len(found.rows):
+        if (
+            words is not None
+            and len(base) == len(found.rows)
+            and self._key_words(found, spare=False).isdisjoint(words)
+        ):
             contexts = dict.fromkeys((entry.entity_index for entry, _ in base), _NO_CONTEXT)
         else:
             contexts = self._contexts_of(base, prepared, words)

@@ -163,21 +163,37 @@ def _close_words(left: str, right: str) -> bool:
     return OSA.distance(left, right, score_cutoff=1) == 1 and Levenshtein.distance(left, right) == 2
 
 
-def _align(query: Normalization, alias: Normalization) -> tuple[list[tuple[int, str] | None], int]:
+_Pairing = tuple[tuple[int, str] | None, ...]
+
+
+def _align(query: Normalization, alias: Normalization) -> tuple[_Pairing, int]:
     """Pair each mention token with an unused alias token, exact keys first, then the rest.
 
     Returns, per mention token, the alias position it matched and how (or None), and the number
     of alias tokens.
     """
     if query.latin:
-        query_keys = query.phonetic.split()
-        alias_keys = alias.phonetic.split()
-    else:
         # Unvowelled script meets Latin only on the skeleton.
-        query_keys = query.skeleton.split()
-        alias_keys = alias.skeleton.split()
-    query_texts = list(query.tokens) if len(query.tokens) == len(query_keys) else query_keys
-    alias_texts = list(alias.tokens) if len(alias.tokens) == len(alias_keys) else alias_keys
+        return _align_keys(query.phonetic, query.tokens, alias.phonetic, alias.tokens, latin=True)
+    return _align_keys(query.skeleton, query.tokens, alias.skeleton, alias.tokens, latin=False)
+
+
+@register_cache
+@functools.lru_cache(maxsize=TOKEN_CACHE_SIZE)
+def _align_keys(
+    query_phrase: str,
+    query_tokens: tuple[str, ...],
+    alias_phrase: str,
+    alias_tokens: tuple[str, ...],
+    *,
+    latin: bool,
+) -> tuple[_Pairing, int]:
+    # Remembered: the resolver aligns a mention with a string to score it, and again with
+    # each full name of the candidate's entity to look for a conflict.
+    query_keys = query_phrase.split()
+    alias_keys = alias_phrase.split()
+    query_texts = list(query_tokens) if len(query_tokens) == len(query_keys) else query_keys
+    alias_texts = list(alias_tokens) if len(alias_tokens) == len(alias_keys) else alias_keys
     used: set[int] = set()
     pairing: list[tuple[int, str] | None] = [None] * len(query_keys)
     # Two passes, so that a fuzzy or initial match never takes a token an exact one needs.
@@ -193,7 +209,7 @@ def _align(query: Normalization, alias: Normalization) -> tuple[list[tuple[int, 
                 if exact_pass:
                     kind = "key" if key == alias_key and len(text) > 1 else ""
                 else:
-                    kind = _token_match(key, text, alias_key, alias_text, latin=query.latin)
+                    kind = _token_match(key, text, alias_key, alias_text, latin=latin)
                 if kind:
                     used.add(position)
                     pairing[index] = (position, kind)
@@ -203,12 +219,12 @@ def _align(query: Normalization, alias: Normalization) -> tuple[list[tuple[int, 
         list(zip(query_keys, query_texts, strict=True)),
         list(zip(alias_keys, alias_texts, strict=True)),
         used,
-        latin=query.latin,
+        latin=latin,
     )
     if all(pair is None or pair[1] == "initial" for pair in pairing):
         # Initials alone say nothing: "K" is not the PKK's KGK.
-        pairing = [None] * len(pairing)
-    return pairing, len(alias_keys)
+        return (None,) * len(pairing), len(alias_keys)
+    return tuple(pairing), len(alias_keys)
 
 
 def _join_split_words(
@@ -287,7 +303,7 @@ def pair_features(
     if query_phonetic and query_phonetic == alias_phonetic and not matched:
         # Split or joined differently (Pesh Merga / Peshmerga, Nasr Allah / Nasrallah): the
         # words are the same once the spaces go.
-        pairing = [(position, "key") for position in range(len(pairing))]
+        pairing = tuple((position, "key") for position in range(len(pairing)))
         alias_length = max(1, len(pairing))
         matched = [pair[0] for pair in pairing if pair is not None]
         kinds = ["key"] * len(pairing)

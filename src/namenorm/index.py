@@ -586,23 +586,25 @@ class CandidateIndex:
             voters.append(joined)
             if self._is_rare(word, joined, lone=len(words) == 1):
                 rare.append(joined)
-        found: set[int] = set()
-        for rare_postings in rare:
-            found.update(rare_postings.tolist())
         if not voters:
-            return found
+            return set()
+        # Kept as sorted arrays until the end: sets of tens of thousands of postings are slow.
         numbers, votes = np.unique(np.concatenate(voters), return_counts=True)
+        parts = list(rare)
         if len(voters) >= 2:
-            found.update(numbers[votes >= 2].tolist())
-        if not found:
+            parts.append(numbers[votes >= 2])
+        found = sorted_unique(np.concatenate(parts)) if parts else numbers[:0]
+        if not len(found):
             # Only common words, and no entry has two of them: the rarest word's entries.
-            found.update(min(voters, key=len).tolist())
+            found = min(voters, key=len)
         if len(found) > MAX_RANKED:
             # Most words shared first; ties in entry order, so the cut is the same every time.
-            chosen = np.isin(numbers, np.fromiter(found, dtype=np.int32, count=len(found)))
+            # (Every entry found is among ``numbers``, which are sorted: a binary search tells.)
+            at = np.minimum(np.searchsorted(found, numbers), len(found) - 1)
+            chosen = found[at] == numbers
             order = np.argsort(-votes[chosen], kind="stable")[:MAX_RANKED]
-            found = set(numbers[chosen][order].tolist())
-        return found
+            found = numbers[chosen][order]
+        return set(found.tolist())
 
     def _is_rare(self, word: str, postings: Int32Array, *, lone: bool) -> bool:
         if lone:

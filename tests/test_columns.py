@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from namenorm.columns import KeyMultimap, StringColumn, hash_key, hash_keys
+from namenorm.columns import KeyMultimap, StringColumn, hash_key, hash_keys, sorted_unique
 
 # Any text a table can hold, lone surrogates from JSON escapes included.
 texts = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
@@ -27,6 +27,25 @@ def test_a_string_column_refuses_positions_outside_it() -> None:
         column[1]
     with pytest.raises(IndexError):
         column[-2]
+    with pytest.raises(IndexError):
+        column.take([0, 1])
+    with pytest.raises(IndexError):
+        column.take([-1])
+
+
+@given(st.lists(st.text(max_size=6), min_size=1, max_size=20), st.data())
+def test_take_reads_what_single_reads_read(strings: list[str], data: st.DataObject) -> None:
+    column = StringColumn.from_strings(strings)
+    positions = data.draw(st.lists(st.integers(0, len(strings) - 1), max_size=30))
+    assert column.take(positions) == [strings[position] for position in positions]
+
+
+@given(st.lists(st.integers(-5, 2**31 - 1), max_size=200))
+def test_sorted_unique_is_numpy_unique(values: list[int]) -> None:
+    array = np.asarray(values, dtype=np.int32)
+    found = sorted_unique(array)
+    assert found.tolist() == np.unique(array).tolist()
+    assert found.dtype == array.dtype
 
 
 @given(st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 50)), max_size=60))

@@ -68,7 +68,7 @@ def test_common_tokens_do_not_flood_the_candidates() -> None:
 
 # -- the bounded, sublinear index ----------------------------------------------------------------
 
-from hypothesis import given  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
@@ -164,3 +164,10 @@ def test_a_very_long_word_is_looked_up_without_a_fuzzy_neighbourhood() -> None:
     index = CandidateIndex.build([Entity(id="x", name=word), Entity(id="y", name="Hadi Amiri")])
     assert {index.entries[n].entity.id for n in index.candidates(analyze(word))} == {"x"}
     assert index.candidates(analyze(word[:-1])) == set()
+
+
+@settings(max_examples=60)
+@given(st.text(alphabet="abdehiklmnoqrsuyz -", max_size=24))
+def test_has_candidates_says_whether_candidates_yields_any(name: str) -> None:
+    query = analyze(name)
+    assert INDEX.has_candidates(query) == bool(INDEX.candidates(query))

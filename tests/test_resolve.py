@@ -18,6 +18,7 @@ from namenorm import (
     normalize,
     phonetic_key,
 )
+from namenorm.resolve import SPARE_ROWS_KEPT
 
 from .strategies import alias_tables, person_names
 
@@ -462,9 +463,25 @@ def test_the_word_filters_of_context_search_change_no_answer(
         if any(RESOLVER._context_features(index, prepared)[0].values())
         for number in numbers
     }
+    scored = RESOLVER._pair_rows(base.query, sorted(called_in_full))
     assert {entry.number for entry, _ in rows} == (
-        {entry.number for entry, _ in base.rows}
-        | {n for n in called_in_full if base.spare_rows.get(n) is not None}
+        {entry.number for entry, _ in base.rows} | {entry.number for entry, _ in scored}
     )
     words = frozenset(prepared.split())
     assert RESOLVER._contexts_of(rows, prepared, words) == RESOLVER._contexts_of(rows, prepared)
+
+
+def test_called_back_rows_are_kept_within_bounds_and_change_no_answer() -> None:
+    # Arabic "Muhammad" holds 43 strings of 9 entities in reserve; sentences naming each of
+    # those entities call different ones back, more than are kept. A resolver that remembers
+    # some answers as fresh ones do.
+    mention = "محمد"
+    resolver = Resolver(BUILTIN)
+    base = resolver._base_rows(mention)
+    assert sum(len(numbers) for _, numbers in base.spare) > SPARE_ROWS_KEPT
+    sentences = [f"{mention} and {BUILTIN.entities[index].name} met." for index, _ in base.spare]
+    for sentence in sentences * 2:
+        remembered = resolver.link(mention, resolver.prepare_context(sentence))
+        fresh = Resolver(BUILTIN)
+        assert remembered == fresh.link(mention, fresh.prepare_context(sentence))
+    assert 0 < len(base.spare_rows) <= SPARE_ROWS_KEPT

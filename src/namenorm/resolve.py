@@ -53,6 +53,8 @@ MAX_NAME_WORDS = 12
 without a search whose cost grows with its length."""
 BASE_CACHE_SIZE = 65_536
 """How many mentions' context-free features a resolver keeps (then it starts afresh)."""
+SPARE_ROWS_KEPT = 32
+"""How many called-back candidates' rows a resolver keeps per mention."""
 PARALLEL_QUERIES = 256
 """resolve_many keeps to one process below this many distinct mentions, whatever ``workers``."""
 CHUNKS_PER_WORKER = 4
@@ -521,17 +523,20 @@ class Resolver:
         ]
         if not called:
             return base, base.rows
-        missing = [number for number in called if number not in base.spare_rows]
+        known = base.spare_rows
+        missing = [number for number in called if number not in known]
         if missing:
             # Worked out once per mention and entry: the same name is called back by each
-            # sentence that speaks of its entity.
-            found = {
-                entry.number: (entry, features)
-                for entry, features in self._pair_rows(base.query, missing)
-            }
-            for number in missing:
-                base.spare_rows[number] = found.get(number)
-        extra = [row for row in map(base.spare_rows.__getitem__, called) if row is not None]
+            # sentence that speaks of its entity. A few rows per name are kept, so a long
+            # run over many sentences does not grow the cache without bound.
+            found: dict[int, _PairRow | None] = dict.fromkeys(missing)
+            for entry, features in self._pair_rows(base.query, missing):
+                found[entry.number] = (entry, features)
+            if len(known) + len(found) <= SPARE_ROWS_KEPT:
+                known.update(found)
+            else:
+                known = {**known, **found}
+        extra = [row for row in map(known.__getitem__, called) if row is not None]
         return base, base.rows + extra
 
     def _pair_rows(self, query: Normalization, numbers: Iterable[int]) -> list[_PairRow]:

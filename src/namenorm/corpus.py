@@ -33,7 +33,7 @@ import attrs
 from namenorm.annotate import Annotation, Annotator
 from namenorm.confidence import ConfidenceModel
 from namenorm.errors import CorpusError
-from namenorm.resolve import Resolver
+from namenorm.resolve import Resolver, _freeze_worker_heap
 from namenorm.tables import load_table
 
 __all__ = [
@@ -283,6 +283,7 @@ def _start_worker(snapshot: str, threshold: float, model: ConfidenceModel) -> No
     global _WORKER_ANNOTATOR  # noqa: PLW0603 - one annotator per worker process, built once
     table = load_table(snapshot)
     _WORKER_ANNOTATOR = Resolver(table, threshold=threshold, model=model).annotator()
+    _freeze_worker_heap()
 
 
 def _annotate_batch(

@@ -93,12 +93,6 @@ class PreparedContext:
     """
 
     text: str
-    words: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
-    """The words of ``text``: what the candidates' context words are looked up in first."""
-
-    @words.default
-    def _words(self) -> frozenset[str]:
-        return frozenset(self.text.split())
 
 
 @attrs.frozen
@@ -144,6 +138,7 @@ _Row = tuple[Entry, dict[str, float], tuple[str, ...]]
 """A candidate string of a mention: its entry, its features, the context words found."""
 _PairRow = tuple[Entry, dict[str, float]]
 _NO_CONTEXT: tuple[dict[str, float], tuple[str, ...]] = ({"context": 0.0, "comention": 0.0}, ())
+"""The context features of an entity the sentence says nothing of (shared: only ever read)."""
 _MENTION_GAP = " | "
 """What stands for the mention in its sentence: no context word or name holds it, so none can
 match across the gap, and what the sentence lacks, the sentence without the mention lacks too."""
@@ -671,18 +666,18 @@ class Resolver:
         # The words of the sentence without the mention: a candidate's names share the
         # mention's words, and would otherwise always seem to be in the sentence.
         words = None if prepared is None else frozenset(prepared.split())
-        found, base = self._rows_in_context(name, prepared, words)
-        if not base:
+        base, rows = self._rows_in_context(name, prepared, words)
+        if not rows:
             return Link(None, None)
         if (
             words is not None
-            and len(base) == len(found.rows)
-            and self._key_words(found, spare=False).isdisjoint(words)
+            and len(rows) == len(base.rows)
+            and self._key_words(base, spare=False).isdisjoint(words)
         ):
-            contexts = dict.fromkeys((entry.entity_index for entry, _ in base), _NO_CONTEXT)
+            # The sentence speaks of none of the candidates: no entity need be searched for.
+            contexts = dict.fromkeys((entry.entity_index for entry, _ in rows), _NO_CONTEXT)
         else:
-            contexts = self._contexts_of(base, prepared, words)
-        query = found.query
+            contexts = self._contexts_of(rows, prepared, words)
         # The answer depends only on the mention and on which of its candidates' words the
         # context holds: a corpus repeats both, so the answer is kept.
         key = (
@@ -696,7 +691,7 @@ class Resolver:
         cached = self._link_cache.get(key)
         if cached is not None:
             return cached
-        _, ranked = self._rank(query, self._with_context(base, contexts))
+        query, ranked = self._rank(base.query, self._with_context(rows, contexts))
         # Every candidate may be one the table rules out for this mention (its negatives).
         best = self._match(query, ranked, 0) if ranked else None
         link = Link(best if best is not None and best.confidence >= limit else None, best)

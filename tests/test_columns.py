@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -80,3 +82,12 @@ def test_key_hashes_are_stable_across_processes_and_machines() -> None:
 @given(texts)
 def test_every_text_hashes(text: str) -> None:
     assert 0 <= hash_key(text) < 2**64
+
+
+@given(st.lists(st.text(max_size=6), max_size=12))
+def test_a_string_column_pickles(strings: list[str]) -> None:
+    # Tables cross to other processes by pickle (Spark, multiprocessing): the column's
+    # bytes view must not stop them.
+    column = pickle.loads(pickle.dumps(StringColumn.from_strings(strings)))
+    assert list(column) == strings
+    assert column.take(list(range(len(strings)))) == strings

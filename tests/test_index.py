@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from namenorm import AliasTable, Entity, analyze, load_table
@@ -171,3 +173,9 @@ def test_a_very_long_word_is_looked_up_without_a_fuzzy_neighbourhood() -> None:
 def test_has_candidates_says_whether_candidates_yields_any(name: str) -> None:
     query = analyze(name)
     assert INDEX.has_candidates(query) == bool(INDEX.candidates(query))
+
+
+def test_a_compiled_index_pickles_and_answers_the_same() -> None:
+    copy = pickle.loads(pickle.dumps(INDEX))
+    for name in ("Solaimani", "Sudani", "Tuesday"):
+        assert copy.candidates(analyze(name)) == INDEX.candidates(analyze(name))

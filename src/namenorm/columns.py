@@ -117,6 +117,11 @@ class StringColumn(Sequence[str]):
     def _bytes_view(self) -> memoryview:
         return np.ascontiguousarray(self.data).data.cast("B")
 
+    def __reduce__(self) -> tuple[type[StringColumn], tuple[Any, ...]]:
+        # A memoryview does not pickle: a column pickles as its arrays, and the view is made
+        # again on the other side.
+        return (StringColumn, (self.data, self.offsets))
+
     @classmethod
     def from_strings(cls, strings: Iterable[str]) -> StringColumn:
         """Store ``strings`` in order."""

@@ -18,7 +18,7 @@ from namenorm import (
     normalize,
     phonetic_key,
 )
-from namenorm.resolve import SPARE_ROWS_KEPT
+from namenorm.resolve import _MENTION_GAP, SPARE_ROWS_KEPT
 
 from .strategies import alias_tables, person_names
 
@@ -455,7 +455,7 @@ def test_the_word_filters_of_context_search_change_no_answer(
     mention = data.draw(st.sampled_from(sentence_words), label="mention")
     context = RESOLVER.prepare_context(sentence)
     own = f" {RESOLVER.prepare_context(mention).text.strip()} "
-    prepared = context.text.replace(own, " | ") if own.strip() else context.text
+    prepared = context.text.replace(own, _MENTION_GAP) if own.strip() else context.text
     base, rows = RESOLVER._rows_in_context(mention, prepared)
     called_in_full = {
         number
@@ -469,6 +469,10 @@ def test_the_word_filters_of_context_search_change_no_answer(
     )
     words = frozenset(prepared.split())
     assert RESOLVER._contexts_of(rows, prepared, words) == RESOLVER._contexts_of(rows, prepared)
+    if RESOLVER._key_words(base, spare=False).isdisjoint(words):
+        # link's shortcut: no candidate's key word in the sentence, so no context at all.
+        in_full = RESOLVER._contexts_of(base.rows, prepared).values()
+        assert all(not hits and not any(features.values()) for features, hits in in_full)
 
 
 def test_called_back_rows_are_kept_within_bounds_and_change_no_answer() -> None:

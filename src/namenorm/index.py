@@ -438,9 +438,8 @@ class CandidateIndex:
 
     def token_position(self, token: str) -> int | None:
         """The position of a phonetic token in ``vocabulary``, or None when no entry has it."""
-        known = self._token_positions.get(token, _UNKNOWN)
-        if known is not _UNKNOWN:
-            return known
+        if token in self._token_positions:
+            return self._token_positions[token]
         found = self.vocabulary_ids.get(token)
         position = int(found[0]) if len(found) and self.vocabulary[int(found[0])] == token else None
         if len(self._token_positions) >= _ENTRY_CACHE_SIZE:
@@ -684,7 +683,6 @@ class CandidateIndex:
 
 
 _ENTRY_CACHE_SIZE = 1 << 16
-_UNKNOWN = -1
 _COLUMNS = ("strings", "texts", "tokens", "phonetics", "skeletons", "vocabulary")
 _MULTIMAPS = ("exact", "words", "vocabulary_ids", "neighbours", "skeleton_owner")
 

@@ -63,6 +63,7 @@ COMENTION_MIN_LENGTH = 5
 """Another name of the entity counts as co-mentioned only if it has this many letters or more."""
 
 _ROLE_ORDER = {"name": 0, "alias": 1, "error": 2}
+_ERROR_ROLE = ROLES.index("error")
 _POSSESSIVE = re.compile(r"(?<=\w)['’`]s\b")
 
 
@@ -302,12 +303,11 @@ class Resolver:
         index = self.index
         entity = index.entities[entity_index]
         terms = tuple(dict.fromkeys(t for t in (normalize_text(w) for w in entity.context) if t))
-        numbers = index.entry_numbers(entity_index)
         # Read off the columns, without building entries: this runs for every candidate
         # held in reserve of every new mention of running text.
-        error = ROLES.index("error")
-        names = {index.texts[n] for n in numbers if index.entry_role.item(n) != error}
-        tokens, phonetic = index.tokens[numbers[0]].split(), index.phonetics[numbers[0]].split()
+        names = {index.texts[n] for n in self._name_numbers(entity_index)}
+        first = index.entry_numbers(entity_index)[0]  # the entity's name
+        tokens, phonetic = index.tokens[first].split(), index.phonetics[first].split()
         # The surname alone names the entity when no other entity has it.
         if tokens and phonetic and index.token_entities.get(phonetic[-1], 0) == 1:
             names.add(tokens[-1])
@@ -322,20 +322,22 @@ class Resolver:
         self._contexts[entity_index] = context
         return context
 
+    def _name_numbers(self, entity_index: int) -> list[int]:
+        """The entries of an entity that are its names and aliases, not its known errors."""
+        roles = self.index.entry_role
+        return [n for n in self.index.entry_numbers(entity_index) if roles.item(n) != _ERROR_ROLE]
+
     def _entity_full_names(self, entity_index: int) -> list[Normalization]:
         """The names and aliases of an entity in Latin letters and of more than one word."""
         known = self._full_names.get(entity_index)
         if known is not None:
             return known
         index = self.index
-        error = ROLES.index("error")
         # Read off the columns first: building an entry costs more than ruling one out.
         names = [
             index.entry(number).analysis
-            for number in index.entry_numbers(entity_index)
-            if index.entry_role.item(number) != error
-            and index.latin.item(number)
-            and " " in index.tokens[number]
+            for number in self._name_numbers(entity_index)
+            if index.latin.item(number) and " " in index.tokens[number]
         ]
         if len(self._full_names) >= BASE_CACHE_SIZE:
             self._full_names.clear()

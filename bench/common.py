@@ -60,19 +60,15 @@ def wait_for_idle(limit: float, threshold: float = 0.3) -> float:
 def source_revision() -> tuple[str, bool] | None:
     """The short git commit of the code measured and whether src/ differs from it; None
     outside a git checkout."""
+
+    def git(*arguments: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(ROOT), *arguments], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
     try:
-        head = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "src"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "src")
     except (OSError, subprocess.CalledProcessError):
         return None
     return head, bool(dirty)

@@ -67,9 +67,25 @@ def test_a_multimap_answers_like_a_dict_of_sets(pairs: list[tuple[str, int]]) ->
     assert len(multimap) == sum(len(values) for values in expected.values())
 
 
+@given(
+    st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 50)), max_size=60),
+    st.lists(st.sampled_from("abcdefghz"), max_size=12),
+)
+def test_lookups_of_many_keys_agree_with_lookups_of_one(
+    pairs: list[tuple[str, int]], keys: list[str]
+) -> None:
+    """The batched lookups sort the keys' hashes and gather the runs at once: the answers are
+    those of one lookup per key, in the order the keys were given."""
+    multimap = KeyMultimap.build(pairs)
+    single = [multimap.get(key).tolist() for key in keys]
+    assert [values.tolist() for values in multimap.get_each(keys)] == single
+    assert multimap.get_many(keys).tolist() == sorted(set().union(*map(set, single)))
+
+
 def test_get_many_of_nothing_is_empty() -> None:
     assert KeyMultimap.build([("a", 1)]).get_many([]).tolist() == []
     assert KeyMultimap.build([]).get("a").tolist() == []
+    assert KeyMultimap.build([("a", 1)]).get_each([]) == []
 
 
 def test_key_hashes_are_stable_across_processes_and_machines() -> None:

@@ -76,6 +76,8 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from namenorm.index import (  # noqa: E402
     ENTRIES_PER_ENTITY,
+    MIN_SCORED_ENTITIES,
+    RANK_MARGIN,
     SCORED_CANDIDATES,
     deletions,
 )
@@ -116,6 +118,37 @@ def test_the_bound_keeps_few_entities_and_the_best_strings_of_each() -> None:
             assert all(count <= ENTRIES_PER_ENTITY for count in per_entity.values())
         assert kept <= unbounded
         assert set(spare) <= unbounded - kept
+
+
+def test_rivals_far_behind_the_best_are_left_in_reserve() -> None:
+    """Past the first MIN_SCORED_ENTITIES, an entity reaches full scoring only when its best
+    string's bulk score is within RANK_MARGIN of the best one found; the others wait in
+    reserve. Some mentions do have such rivals, so the rule is exercised."""
+    held_back = 0
+    for mention in ["Mohammed", "Abu", "Hussein", "Ali Hassan", "Hakim", "Sadr", "Qasim"]:
+        query = analyze(mention)
+        kept, spare = INDEX.candidate_split(query)
+        anchored = INDEX._anchored(query)
+        found = INDEX._by_tokens(query) - anchored
+        if len(anchored) + len(found) <= SCORED_CANDIDATES:
+            continue
+        ranked = INDEX._ranked(query, found)
+        floor = ranked[0][1] - RANK_MARGIN
+        best: dict[int, float] = {}
+        for number, score in ranked:
+            best.setdefault(int(INDEX.entry_entity[number]), score)
+        entities = {int(INDEX.entry_entity[number]) for number in anchored}
+        for entity, score in best.items():  # best first
+            if entity in entities:
+                continue
+            if len(entities) < MIN_SCORED_ENTITIES or (
+                score >= floor and len(entities) < SCORED_CANDIDATES
+            ):
+                entities.add(entity)
+        assert {int(INDEX.entry_entity[number]) for number in kept} == entities
+        left = {int(INDEX.entry_entity[number]) for number in spare} - entities
+        held_back += sum(1 for entity in left if best[entity] < floor)
+    assert held_back > 0
 
 
 def test_the_bound_keeps_rivals_that_make_a_name_ambiguous() -> None:

@@ -71,6 +71,12 @@ MAX_RANKED = 300
 SCORED_CANDIDATES = 12
 """At most this many entities (besides those sharing a key with the mention) reach full
 scoring; rapidfuzz ranks the rest out in bulk."""
+RANK_MARGIN = 10.0
+"""An entity whose best string the bulk score (WRatio, 0-100) puts more than this far below the
+best string found is left in reserve, once ``MIN_SCORED_ENTITIES`` are kept: a rival that far
+behind changes no answer, and scoring it in full is most of the cost of a query."""
+MIN_SCORED_ENTITIES = 3
+"""Entities (those sharing a key with the mention included) kept whatever their bulk score."""
 ENTRIES_PER_ENTITY = 2
 """How many of an entity's strings, its best by the bulk score, reach full scoring."""
 SPARE_CANDIDATES = 200
@@ -310,6 +316,9 @@ class CandidateIndex:
     _entry_cache: dict[int, Entry] = attrs.field(init=False, factory=dict, repr=False)
     # A mention's words are looked up for each of its candidates: remembered per word.
     _token_positions: dict[str, int | None] = attrs.field(init=False, factory=dict, repr=False)
+    # Names share their words (Mohammed, Hassan, al-Hashemi): a word's fuzzy neighbours are
+    # looked up once, not once per mention that has it.
+    _neighbour_cache: dict[str, tuple[int, ...]] = attrs.field(init=False, factory=dict, repr=False)
 
     # -- building ------------------------------------------------------------------------
 
@@ -515,9 +524,13 @@ class CandidateIndex:
         taken: dict[int, int] = {}
         kept = set(anchored)
         spare: list[int] = []
-        for number in self._ranked(query, found):
+        ranked = self._ranked(query, found)
+        floor = ranked[0][1] - RANK_MARGIN if ranked else 0.0
+        for number, score in ranked:
             entity = int(self.entry_entity[number])
-            room = entity in entities or len(entities) < limit
+            room = entity in entities or (
+                len(entities) < limit and (len(entities) < MIN_SCORED_ENTITIES or score >= floor)
+            )
             if room and taken.get(entity, 0) < ENTRIES_PER_ENTITY:
                 kept.add(number)
                 entities.add(entity)
@@ -577,7 +590,7 @@ class CandidateIndex:
                 if query.latin
                 else [word]
             )
-            postings = [self.words.get(prefix + token) for token in near]
+            postings = self.words.get_each([prefix + token for token in near])
             postings = [found for found in postings if 0 < len(found) <= MAX_POSTINGS]
             if not postings:
                 continue
@@ -612,31 +625,47 @@ class CandidateIndex:
         entities = len(postings) if position is None else int(self.vocabulary_entities[position])
         return entities <= COMMON_TOKEN_ENTITIES
 
-    def _neighbours(self, token: str) -> list[int]:
+    def _neighbours(self, token: str) -> tuple[int, ...]:
         """The vocabulary tokens near ``token`` (not itself), best first, at most
         ``FUZZY_TOKEN_LIMIT``."""
-        if not _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
-            return []
-        variants = sorted(deletions(token, _deletion_distance(token)))
-        scored = []
-        positions = self.neighbours.get_many(variants).tolist()
-        for position, other in zip(positions, self.vocabulary.take(positions), strict=True):
-            if other == token:
-                continue
-            score = fuzz.ratio(token, other, score_cutoff=FUZZY_TOKEN_CUTOFF)
-            if score:
-                scored.append((-score, other, position))
-        scored.sort()
-        return [position for _, _, position in scored[:FUZZY_TOKEN_LIMIT]]
+        known = self._neighbour_cache.get(token)
+        if known is not None:
+            return known
+        found: tuple[int, ...] = ()
+        if _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
+            variants = sorted(deletions(token, _deletion_distance(token)))
+            positions = self.neighbours.get_many(variants).tolist()
+            others = self.vocabulary.take(positions)
+            # Scored in one call: a short word's deletions reach hundreds of tokens.
+            scores = process.cdist(
+                [token],
+                others,
+                scorer=fuzz.ratio,
+                score_cutoff=FUZZY_TOKEN_CUTOFF,
+                dtype=np.float64,
+            )[0].tolist()
+            scored = sorted(
+                (-score, other, position)
+                for position, other, score in zip(positions, others, scores, strict=True)
+                if score and other != token
+            )
+            found = tuple(position for _, _, position in scored[:FUZZY_TOKEN_LIMIT])
+        if len(self._neighbour_cache) >= _ENTRY_CACHE_SIZE:
+            self._neighbour_cache.clear()
+        self._neighbour_cache[token] = found
+        return found
 
-    def _ranked(self, query: Normalization, numbers: set[int]) -> list[int]:
-        """``numbers`` ordered by a bulk rapidfuzz score against ``query``, best first."""
+    def _ranked(self, query: Normalization, numbers: set[int]) -> list[tuple[int, float]]:
+        """``numbers`` with a bulk rapidfuzz score against ``query``, best first."""
         ordered = sorted(numbers)
         column = self.phonetics if query.latin else self.skeletons
         key = query.phonetic if query.latin else query.skeleton
         scores = process.cdist([key], column.take(ordered), scorer=fuzz.WRatio)[0]
         # Highest score first; ties go to the lower entry number, so the order is stable.
-        return [ordered[int(position)] for position in np.argsort(-scores, kind="stable")]
+        return [
+            (ordered[int(position)], float(scores[position]))
+            for position in np.argsort(-scores, kind="stable")
+        ]
 
     # -- snapshots -----------------------------------------------------------------------
 

@@ -75,6 +75,7 @@ from hypothesis import strategies as st  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from namenorm.index import (  # noqa: E402
+    COMMON_TOKEN_ENTITIES,
     ENTRIES_PER_ENTITY,
     MIN_SCORED_ENTITIES,
     RANK_MARGIN,
@@ -149,6 +150,36 @@ def test_rivals_far_behind_the_best_are_left_in_reserve() -> None:
         left = {int(INDEX.entry_entity[number]) for number in spare} - entities
         held_back += sum(1 for entity in left if best[entity] < floor)
     assert held_back > 0
+
+
+def test_a_word_the_table_has_gets_a_narrower_neighbourhood() -> None:
+    """A word of more than COMMON_TOKEN_ENTITIES entities gets no fuzzy neighbours and any other
+    word of the table only the near ones; a word the table lacks (a typo) reaches two edits."""
+    entities = [
+        Entity(id=f"p{number}", name=f"Given{number} Wexler", kind="person")
+        for number in range(COMMON_TOKEN_ENTITIES + 1)
+    ]
+    entities += [
+        Entity(id="wexlar", name="Carl Wexlar", kind="person"),
+        Entity(id="brattenfeld", name="Anna Brattenfeld", kind="person"),
+        Entity(id="brottenfelt", name="Bert Brottenfelt", kind="person"),
+    ]
+    index = CandidateIndex.build(entities)
+
+    def near(word: str) -> set[str]:
+        return {index.vocabulary[position] for position in index._neighbours(word)}
+
+    common, rare = analyze("Wexler").phonetic, analyze("Wexlar").phonetic
+    assert index.token_entities[common] > COMMON_TOKEN_ENTITIES
+    assert near(common) == set()
+    assert {common, rare} <= near(analyze("Wexlor").phonetic)
+    # Two letters apart: reached from a misspelling, not from the other table word.
+    known, other = analyze("Brattenfeld").phonetic, analyze("Brottenfelt").phonetic
+    assert Levenshtein.distance(known, other) == 2
+    assert other not in near(known)
+    typo = known[:-1] + "x"
+    assert typo not in index.token_entities
+    assert other in near(typo)
 
 
 def test_the_bound_keeps_rivals_that_make_a_name_ambiguous() -> None:

@@ -456,26 +456,36 @@ class CandidateIndex:
         self._token_positions[token] = position
         return position
 
-    def entry(self, number: int) -> Entry:
-        """Entry ``number``, with its analysis rebuilt from the columns."""
-        cached = self._entry_cache.get(number)
-        if cached is not None:
-            return cached
+    def analysis(self, number: int) -> Normalization:
+        """The analysis of entry ``number`` rebuilt from the columns, without its entity: what
+        comparing a mention with an entity's other names needs.
+
+        >>> from namenorm import Entity
+        >>> index = CandidateIndex.build([Entity(id="x", name="Rai al-Youm")])
+        >>> index.analysis(0).tokens, index.analysis(0).phonetic
+        (('rai', 'youm'), 'rai ium')
+        """
         text = self.texts[number]
-        phonetic = self.phonetics[number]
-        skeleton = self.skeletons[number]
         descriptors = load_rules().descriptors
-        analysis = Normalization(
+        return Normalization(
             original=self.strings[number],
             text=text,
             steps=(),
             titles=(),
             tokens=tuple(self.tokens[number].split()),
-            phonetic=phonetic,
-            skeleton=skeleton,
+            phonetic=self.phonetics[number],
+            skeleton=self.skeletons[number],
             latin=bool(self.latin[number]),
             descriptors=tuple(word for word in text.split() if word in descriptors),
         )
+
+    def entry(self, number: int) -> Entry:
+        """Entry ``number``, with its analysis rebuilt from the columns."""
+        cached = self._entry_cache.get(number)
+        if cached is not None:
+            return cached
+        analysis = self.analysis(number)
+        phonetic, skeleton = analysis.phonetic, analysis.skeleton
         entity_index = int(self.entry_entity[number])
         entry = Entry(
             number=number,
@@ -627,13 +637,23 @@ class CandidateIndex:
 
     def _neighbours(self, token: str) -> tuple[int, ...]:
         """The vocabulary tokens near ``token`` (not itself), best first, at most
-        ``FUZZY_TOKEN_LIMIT``."""
+        ``FUZZY_TOKEN_LIMIT``: within one or two edits for a word the table lacks, one for a
+        word it has, none for a word of more than ``COMMON_TOKEN_ENTITIES`` entities."""
         known = self._neighbour_cache.get(token)
         if known is not None:
             return known
         found: tuple[int, ...] = ()
-        if _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
-            variants = sorted(deletions(token, _deletion_distance(token)))
+        position = self.token_position(token)
+        # A word of the table is most likely written as meant: one carried by many entities
+        # (mohammed, hussein) is a common name and gets no neighbours, and any other gets those
+        # one edit away, not two. Long words' two-edit neighbourhoods are the costliest lookups
+        # of a query, and only a word the table lacks (a typo) needs them.
+        common = (
+            position is not None and int(self.vocabulary_entities[position]) > COMMON_TOKEN_ENTITIES
+        )
+        if not common and _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
+            distance = 1 if position is not None else _deletion_distance(token)
+            variants = sorted(deletions(token, distance))
             positions = self.neighbours.get_many(variants).tolist()
             others = self.vocabulary.take(positions)
             # Scored in one call: a short word's deletions reach hundreds of tokens.

@@ -333,9 +333,9 @@ class Resolver:
         if known is not None:
             return known
         index = self.index
-        # Read off the columns first: building an entry costs more than ruling one out.
+        # Read off the columns, without building entries: only the names' analyses count.
         names = [
-            index.entry(number).analysis
+            index.analysis(number)
             for number in self._name_numbers(entity_index)
             if index.latin.item(number) and " " in index.tokens[number]
         ]

@@ -575,6 +575,17 @@ class Resolver:
                 features["conflict"] = 0.0
             return
         verdicts: dict[int, float] = {}
+        for entry, _ in rows:
+            # A candidate string that is one of its entity's full names and fits the mention
+            # settles the entity at once: its other names need not be aligned with the mention.
+            if (
+                entry.entity_index not in verdicts
+                and entry.role != "error"
+                and entry.analysis.latin
+                and len(entry.analysis.tokens) > 1
+                and not conflicts(query, entry.analysis)
+            ):
+                verdicts[entry.entity_index] = 0.0
         for entry, features in rows:
             index = entry.entity_index
             if index not in verdicts:

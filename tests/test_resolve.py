@@ -456,23 +456,30 @@ def test_the_word_filters_of_context_search_change_no_answer(
     context = RESOLVER.prepare_context(sentence)
     own = f" {RESOLVER.prepare_context(mention).text.strip()} "
     prepared = context.text.replace(own, _MENTION_GAP) if own.strip() else context.text
+    padded = f" {prepared} "
+
+    def in_full(index: int) -> tuple[tuple[str, ...], bool]:
+        """An entity's context words and names found by searching the sentence for each."""
+        info = RESOLVER._entity_context(index)
+        hits = tuple(term for term, padded_term, _ in info.padded_terms if padded_term in padded)
+        return hits, any(name in padded for name, _ in info.padded_names)
+
     base, rows = RESOLVER._rows_in_context(mention, prepared)
     called_in_full = {
-        number
-        for index, numbers in base.spare
-        if any(RESOLVER._context_features(index, prepared)[0].values())
-        for number in numbers
+        number for index, numbers in base.spare if any(in_full(index)) for number in numbers
     }
     scored = RESOLVER._pair_rows(base.query, sorted(called_in_full))
     assert {entry.number for entry, _ in rows} == (
         {entry.number for entry, _ in base.rows} | {entry.number for entry, _ in scored}
     )
     words = frozenset(prepared.split())
-    assert RESOLVER._contexts_of(rows, prepared, words) == RESOLVER._contexts_of(rows, prepared)
+    for known_words in (words, None):
+        found = RESOLVER._contexts_of(rows, prepared, known_words)
+        for index, (features, hits) in found.items():
+            assert (hits, bool(features["comention"])) == in_full(index)
     if RESOLVER._key_words(base, spare=False).isdisjoint(words):
         # link's shortcut: no candidate's key word in the sentence, so no context at all.
-        in_full = RESOLVER._contexts_of(base.rows, prepared).values()
-        assert all(not hits and not any(features.values()) for features, hits in in_full)
+        assert not any(any(in_full(entry.entity_index)) for entry, _ in base.rows)
 
 
 def test_called_back_rows_are_kept_within_bounds_and_change_no_answer() -> None:

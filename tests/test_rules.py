@@ -4,6 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from namenorm import RulesError
 from namenorm.resources import read_text
@@ -96,3 +98,20 @@ def test_a_replacement_naming_a_missing_group_fails_at_load(
     with pytest.raises(RulesError, match="group 2 does not exist") as caught:
         load_rules.__wrapped__()
     assert caught.value.field == "replacement"
+
+
+_SCRIPT_LETTERS = sorted(load_rules().script)
+
+
+@given(st.text(st.sampled_from([*_SCRIPT_LETTERS, "a", "Z", " ", "-", "'", "é", "ş"]), max_size=20))
+def test_a_script_rule_is_its_translation_table(text: str) -> None:
+    """A script rule skips text without its letters: what it gives is still exactly the
+    translation of the text by its table."""
+    rules = load_rules()
+    for rule_id in set(rules.script_rule_of.values()):
+        table = {
+            ord(letter): latin
+            for letter, latin in rules.script.items()
+            if rules.script_rule_of[letter] == rule_id
+        }
+        assert rules.rules[rule_id](text) == text.translate(table)

@@ -163,31 +163,65 @@ class _Base:
     # The key words, worked out the first time a context is given: a mention resolved
     # without one never needs its candidates' context words.
     key_words: dict[bool, frozenset[str]] = attrs.field(factory=dict)
+    # Each key word of the reserve, to the entities that have it: a sentence calls back only
+    # the entities whose key words it holds, and the reserve may hold a hundred.
+    speakers: dict[str, frozenset[int]] = attrs.field(factory=dict)
 
 
 @attrs.frozen
 class _EntityContext:
     terms: tuple[str, ...]
     names: tuple[str, ...]
-    # Padded once here, not for every mention: " term " is what a context is searched for.
-    padded_terms: tuple[tuple[str, str], ...] = attrs.field(init=False)
-    padded_names: tuple[str, ...] = attrs.field(init=False)
-    # A context holds a term or name only if it holds each of its words; the longest word is
-    # the one looked up, as long words are the rare ones in running text.
+    # Padded once here, not for every mention: " term " is what a context is searched for,
+    # each with its key word. A context holds a term or name only if it holds each of its
+    # words; the longest word is the one looked up, as long words are the rare ones in
+    # running text.
+    padded_terms: tuple[tuple[str, str, str], ...] = attrs.field(init=False)
+    padded_names: tuple[tuple[str, str], ...] = attrs.field(init=False)
+    term_words: frozenset[str] = attrs.field(init=False)
+    name_words: frozenset[str] = attrs.field(init=False)
     words: frozenset[str] = attrs.field(init=False)
 
     @padded_terms.default
-    def _pad_terms(self) -> tuple[tuple[str, str], ...]:
-        return tuple((term, _padded(term)) for term in self.terms)
+    def _pad_terms(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple((term, _padded(term), _key_word(term)) for term in self.terms if term.split())
 
     @padded_names.default
-    def _pad_names(self) -> tuple[str, ...]:
-        return tuple(_padded(name) for name in self.names)
+    def _pad_names(self) -> tuple[tuple[str, str], ...]:
+        return tuple((_padded(name), _key_word(name)) for name in self.names if name.split())
+
+    @term_words.default
+    def _term_key_words(self) -> frozenset[str]:
+        return frozenset(key for _, _, key in self.padded_terms)
+
+    @name_words.default
+    def _name_key_words(self) -> frozenset[str]:
+        return frozenset(key for _, key in self.padded_names)
 
     @words.default
     def _key_words(self) -> frozenset[str]:
-        phrases = (phrase.split() for phrase in (*self.terms, *self.names))
-        return frozenset(max(words, key=len) for words in phrases if words)
+        return self.term_words | self.name_words
+
+    def hits(self, padded: str, words: frozenset[str]) -> tuple[str, ...]:
+        """The terms found in ``padded``, a padded context whose words are ``words`` or
+        fewer: only a term whose key word is among them is searched for."""
+        if self.term_words.isdisjoint(words):
+            return ()
+        return tuple(
+            term
+            for term, padded_term, key in self.padded_terms
+            if key in words and padded_term in padded
+        )
+
+    def names_in(self, padded: str, words: frozenset[str]) -> bool:
+        """Whether ``padded`` (of ``words`` or fewer) holds one of the names."""
+        if self.name_words.isdisjoint(words):
+            return False
+        return any(key in words and name in padded for name, key in self.padded_names)
+
+
+def _key_word(phrase: str) -> str:
+    return max(phrase.split(), key=len)
 
 
 _normalized_mention = register_cache(functools.lru_cache(maxsize=BASE_CACHE_SIZE)(normalize_text))
@@ -377,14 +411,15 @@ class Resolver:
         return {"common_token": min(1.0, (rarest - 1) / COMMON_TOKEN_SATURATION)}
 
     def _context_features(
-        self, entity_index: int, context: str | None
+        self, entity_index: int, context: str | None, words: frozenset[str] | None = None
     ) -> tuple[dict[str, float], tuple[str, ...]]:
         if not context:
             return {"context": 0.0, "comention": 0.0}, ()
         info = self._entity_context(entity_index)
         padded = _padded(context)
-        hits = tuple(term for term, padded_term in info.padded_terms if padded_term in padded)
-        comention = any(name in padded for name in info.padded_names)
+        found = frozenset(context.split()) if words is None else words
+        hits = info.hits(padded, found)
+        comention = info.names_in(padded, found)
         return {
             "context": min(1.0, len(hits) / CONTEXT_SATURATION),
             "comention": float(comention),
@@ -418,13 +453,15 @@ class Resolver:
         whose words are ``words`` or fewer): an entity whose key words (``_EntityContext.words``)
         are none of them is not searched for."""
         entity_context: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
+        if prepared and words is None:
+            words = frozenset(prepared.split())
         for entry, _ in base:
             index = entry.entity_index
             if index not in entity_context:
                 entity_context[index] = (
                     _NO_CONTEXT
                     if words is not None and self._entity_context(index).words.isdisjoint(words)
-                    else self._context_features(index, prepared)
+                    else self._context_features(index, prepared, words)
                 )
         return entity_context
 
@@ -434,9 +471,7 @@ class Resolver:
         info = self._entity_context(entity_index)
         if info.words.isdisjoint(words):
             return False
-        return any(term in padded for _, term in info.padded_terms) or any(
-            name in padded for name in info.padded_names
-        )
+        return bool(info.hits(padded, words)) or info.names_in(padded, words)
 
     def _with_context(
         self,
@@ -498,6 +533,16 @@ class Resolver:
             known = base.key_words[spare] = frozenset(words)
         return known
 
+    def _speakers(self, base: _Base) -> dict[str, frozenset[int]]:
+        """Each key word of the entities in ``base``'s reserve, to those entities."""
+        if not base.speakers:
+            found: dict[str, set[int]] = {}
+            for index, _ in base.spare:
+                for word in self._entity_context(index).words:
+                    found.setdefault(word, set()).add(index)
+            base.speakers.update((word, frozenset(indexes)) for word, indexes in found.items())
+        return base.speakers
+
     def _rows_in_context(
         self, name: str, prepared: str | None, words: frozenset[str] | None = None
     ) -> tuple[_Base, list[_PairRow]]:
@@ -510,13 +555,16 @@ class Resolver:
             return base, base.rows
         if words is None:
             words = frozenset(prepared.split())
-        if self._key_words(base, spare=True).isdisjoint(words):
+        spare_words = self._key_words(base, spare=True)
+        if spare_words.isdisjoint(words):
             return base, base.rows
+        speakers = self._speakers(base)
+        named = frozenset().union(*(speakers[word] for word in spare_words.intersection(words)))
         padded = _padded(prepared)
         called = [
             number
             for index, numbers in base.spare
-            if self._speaks_of(index, padded, words)
+            if index in named and self._speaks_of(index, padded, words)
             for number in numbers
         ]
         if not called:

@@ -144,8 +144,14 @@ class RuleSet:
             for char, latin in self.script.items()
             if self.script_rule_of[char] == rule_id
         }
+        # Most text has none of a script's letters: finding that out is many times cheaper
+        # than translating it character by character (a sentence of running text goes
+        # through every script's rule).
+        letters = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(mapping)) + "]")
 
         def apply(text: str) -> str:
+            if not letters.search(text):
+                return text
             return text.translate(mapping)
 
         return apply

@@ -74,7 +74,7 @@ scoring; rapidfuzz ranks the rest out in bulk."""
 RANK_MARGIN = 10.0
 """An entity whose best string the bulk score (WRatio, 0-100) puts more than this far below the
 best string found is left in reserve, once ``MIN_SCORED_ENTITIES`` are kept: a rival that far
-behind changes no answer, and scoring it in full is most of the cost of a query."""
+behind seldom changes an answer, and scoring rivals in full is most of the cost of a query."""
 MIN_SCORED_ENTITIES = 3
 """Entities (those sharing a key with the mention included) kept whatever their bulk score."""
 ENTRIES_PER_ENTITY = 2
@@ -637,22 +637,20 @@ class CandidateIndex:
 
     def _neighbours(self, token: str) -> tuple[int, ...]:
         """The vocabulary tokens near ``token`` (not itself), best first, at most
-        ``FUZZY_TOKEN_LIMIT``: within one or two edits for a word the table lacks, one for a
-        word it has, none for a word of more than ``COMMON_TOKEN_ENTITIES`` entities."""
+        ``FUZZY_TOKEN_LIMIT``: found one or two deletions deep for a word the table lacks, one
+        for a word it has, none for a word of more than ``COMMON_TOKEN_ENTITIES`` entities."""
         known = self._neighbour_cache.get(token)
         if known is not None:
             return known
         found: tuple[int, ...] = ()
-        position = self.token_position(token)
+        own = self.token_position(token)
         # A word of the table is most likely written as meant: one carried by many entities
-        # (mohammed, hussein) is a common name and gets no neighbours, and any other gets those
-        # one edit away, not two. Long words' two-edit neighbourhoods are the costliest lookups
-        # of a query, and only a word the table lacks (a typo) needs them.
-        common = (
-            position is not None and int(self.vocabulary_entities[position]) > COMMON_TOKEN_ENTITIES
-        )
+        # (mohammed, hussein) is a common name and gets no neighbours, and any other looks one
+        # deletion deep, not two. Long words' two-deletion neighbourhoods are the costliest
+        # lookups of a query, and only a word the table lacks (a typo) needs them.
+        common = own is not None and int(self.vocabulary_entities[own]) > COMMON_TOKEN_ENTITIES
         if not common and _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
-            distance = 1 if position is not None else _deletion_distance(token)
+            distance = 1 if own is not None else _deletion_distance(token)
             variants = sorted(deletions(token, distance))
             positions = self.neighbours.get_many(variants).tolist()
             others = self.vocabulary.take(positions)

@@ -461,8 +461,8 @@ def test_the_word_filters_of_context_search_change_no_answer(
     def in_full(index: int) -> tuple[tuple[str, ...], bool]:
         """An entity's context words and names found by searching the sentence for each."""
         info = RESOLVER._entity_context(index)
-        hits = tuple(term for term, padded_term, _ in info.padded_terms if padded_term in padded)
-        return hits, any(name in padded for name, _ in info.padded_names)
+        hits = tuple(term for term in info.terms if f" {term} " in padded)
+        return hits, any(f" {name} " in padded for name in info.names)
 
     base, rows = RESOLVER._rows_in_context(mention, prepared)
     called_in_full = {

@@ -4,7 +4,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from namenorm import analyze
-from namenorm.score import FEATURES, pair_features, similarity
+from namenorm.rules import load_rules
+from namenorm.score import (
+    FEATURES,
+    _without_common_prefix,
+    conflicts,
+    conflicts_latin,
+    pair_features,
+    similarity,
+)
 
 
 def _features(a: str, b: str) -> dict[str, float]:
@@ -71,3 +79,41 @@ def test_close_spellings_match_but_different_names_do_not() -> None:
     assert _features("OPEC", "UPK")["all_matched"] == 0.0
     # One substitution in a four-letter word: Iran is not Iraq.
     assert _features("Iran", "Iraq")["all_matched"] == 0.0
+
+
+_NAME_WORDS = [
+    "Mohammed",
+    "Yahya",
+    "Sinwar",
+    "Abd",
+    "al-Rahman",
+    "Abdul",
+    "Rahim",
+    "Abu",
+    "Umm",
+    "Khaled",
+    "Umar",
+    "Abul",
+    "Hassan",
+    "Hussein",
+    "bin",
+    "Laden",
+    "X.",
+]
+_names = st.lists(st.sampled_from(_NAME_WORDS), min_size=1, max_size=4).map(" ".join)
+
+
+@given(_names, _names)
+def test_a_conflict_read_off_keys_is_a_conflict(mention: str, name: str) -> None:
+    """The resolver checks conflicts on a table's phonetic keys and tokens, without building
+    the name's analysis: the verdict is the same."""
+    query, alias = analyze(mention), analyze(name)
+    assert conflicts_latin(query, alias.phonetic, alias.tokens) == conflicts(query, alias)
+
+
+@given(st.sampled_from(_NAME_WORDS), st.sampled_from(_NAME_WORDS))
+def test_a_common_prefix_is_dropped_only_when_both_words_have_it(left: str, right: str) -> None:
+    left, right = analyze(left).phonetic, analyze(right).phonetic
+    shared = [p for p in load_rules().prefix_keys if left.startswith(p) and right.startswith(p)]
+    expected = (left[len(shared[0]) :], right[len(shared[0]) :]) if shared else (left, right)
+    assert _without_common_prefix(left, right) == expected

@@ -35,7 +35,7 @@ from namenorm.index import ROLES, CandidateIndex, Entry
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text
 from namenorm.resources import register_cache
-from namenorm.score import conflicts, pair_features, similarity
+from namenorm.score import conflicts, conflicts_latin, pair_features, similarity
 from namenorm.tables import AliasTable, load_table
 
 if TYPE_CHECKING:
@@ -304,7 +304,7 @@ class Resolver:
         # What the scorer needs of an entity is worked out the first time it is a candidate,
         # so a resolver over a million aliases is ready at once.
         self._contexts: dict[int, _EntityContext] = {}
-        self._full_names: dict[int, list[Normalization]] = {}
+        self._full_names: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
         self._negatives: dict[str, frozenset[str]] = {}
         self._annotator: Annotator | None = None
         self._link_cache: dict[tuple[object, ...], Link] = {}
@@ -361,15 +361,16 @@ class Resolver:
         roles = self.index.entry_role
         return [n for n in self.index.entry_numbers(entity_index) if roles.item(n) != _ERROR_ROLE]
 
-    def _entity_full_names(self, entity_index: int) -> list[Normalization]:
-        """The names and aliases of an entity in Latin letters and of more than one word."""
+    def _entity_full_names(self, entity_index: int) -> list[tuple[str, tuple[str, ...]]]:
+        """The names and aliases of an entity in Latin letters and of more than one word, as
+        (phonetic key, tokens): what looking for a conflict with a mention needs."""
         known = self._full_names.get(entity_index)
         if known is not None:
             return known
         index = self.index
-        # Read off the columns, without building entries: only the names' analyses count.
+        # Read off the columns, without building entries or analyses.
         names = [
-            index.analysis(number)
+            (index.phonetics[number], tuple(index.tokens[number].split()))
             for number in self._name_numbers(entity_index)
             if index.latin.item(number) and " " in index.tokens[number]
         ]
@@ -639,7 +640,8 @@ class Resolver:
             if index not in verdicts:
                 names = self._entity_full_names(index)
                 verdicts[index] = float(
-                    bool(names) and all(conflicts(query, name) for name in names)
+                    bool(names)
+                    and all(conflicts_latin(query, phonetic, tokens) for phonetic, tokens in names)
                 )
             features["conflict"] = verdicts[index]
 

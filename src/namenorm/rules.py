@@ -122,6 +122,12 @@ class RuleSet:
     """The prefixes as written and as phonetic keys, longest first."""
     fingerprint: str
     rules: Mapping[str, Rule] = attrs.field(init=False)
+    shortest_prefix: int = attrs.field(init=False)
+    """The length of the shortest prefix key: two words that differ before it share none."""
+
+    @shortest_prefix.default
+    def _shortest_prefix(self) -> int:
+        return min((len(key) for key in self.prefix_keys), default=0)
 
     @rules.default
     def _all_rules(self) -> Mapping[str, Rule]:

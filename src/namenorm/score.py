@@ -29,6 +29,7 @@ __all__ = [
     "LONG_TOKEN",
     "MIN_FUZZY_TOKEN",
     "conflicts",
+    "conflicts_latin",
     "pair_features",
     "similarity",
 ]
@@ -93,7 +94,10 @@ def _close(left: str, right: str) -> bool:
 def _without_common_prefix(left: str, right: str) -> tuple[str, str]:
     """Drop a name prefix both tokens start with (abd, abu), so that Abd al-Khaliq and Abd
     al-Malik are compared on Khaliq and Malik."""
-    for prefix in load_rules().prefix_keys:
+    rules = load_rules()
+    if left[: rules.shortest_prefix] != right[: rules.shortest_prefix]:
+        return left, right  # no prefix can start both
+    for prefix in rules.prefix_keys:
         if left.startswith(prefix) and right.startswith(prefix):
             return left[len(prefix) :], right[len(prefix) :]
     return left, right
@@ -267,7 +271,22 @@ def conflicts(query: Normalization, alias: Normalization) -> bool:
     >>> conflicts(analyze("Yahya Ibrahim Sinwar"), analyze("Yahya Sinwar"))
     False
     """
-    pairing, alias_length = _align(query, alias)
+    return _conflict(*_align(query, alias))
+
+
+def conflicts_latin(query: Normalization, phonetic: str, tokens: tuple[str, ...]) -> bool:
+    """:func:`conflicts` of a mention in Latin letters with a Latin name given by its phonetic
+    key and its tokens, as a table's columns hold them: no analysis need be built.
+
+    >>> from namenorm.normalize import analyze
+    >>> yahya = analyze("Yahya Sinwar")
+    >>> conflicts_latin(analyze("Mohammed Sinwar"), yahya.phonetic, yahya.tokens)
+    True
+    """
+    return _conflict(*_align_keys(query.phonetic, query.tokens, phonetic, tokens, latin=True))
+
+
+def _conflict(pairing: _Pairing, alias_length: int) -> bool:
     matched = [pair[0] for pair in pairing if pair is not None]
     return len(matched) < len(pairing) and len(set(matched)) < alias_length
 

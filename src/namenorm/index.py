@@ -638,19 +638,18 @@ class CandidateIndex:
     def _neighbours(self, token: str) -> tuple[int, ...]:
         """The vocabulary tokens near ``token`` (not itself), best first, at most
         ``FUZZY_TOKEN_LIMIT``: found one or two deletions deep for a word the table lacks, one
-        for a word it has, none for a word of more than ``COMMON_TOKEN_ENTITIES`` entities."""
+        for a word it has."""
         known = self._neighbour_cache.get(token)
         if known is not None:
             return known
         found: tuple[int, ...] = ()
-        own = self.token_position(token)
-        # A word of the table is most likely written as meant: one carried by many entities
-        # (mohammed, hussein) is a common name and gets no neighbours, and any other looks one
-        # deletion deep, not two. Long words' two-deletion neighbourhoods are the costliest
-        # lookups of a query, and only a word the table lacks (a typo) needs them.
-        common = own is not None and int(self.vocabulary_entities[own]) > COMMON_TOKEN_ENTITIES
-        if not common and _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
-            distance = 1 if own is not None else _deletion_distance(token)
+        # A word of the table is most likely written as meant, so it looks one deletion deep,
+        # not two: long words' two-deletion neighbourhoods are the costliest lookups of a
+        # query, and only a word the table lacks (a typo) needs them. A common word keeps its
+        # neighbours: given names have spellings the keys do not merge (Siavesh, Siavash).
+        if _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
+            known_word = self.token_position(token) is not None
+            distance = 1 if known_word else _deletion_distance(token)
             variants = sorted(deletions(token, distance))
             positions = self.neighbours.get_many(variants).tolist()
             others = self.vocabulary.take(positions)

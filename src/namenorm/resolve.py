@@ -361,6 +361,16 @@ class Resolver:
         roles = self.index.entry_role
         return [n for n in self.index.entry_numbers(entity_index) if roles.item(n) != _ERROR_ROLE]
 
+    def _is_full_name(self, number: int) -> bool:
+        """Whether entry ``number`` is a name or alias (not a known error) in Latin letters and
+        of more than one word: what a mention is checked against for a conflict."""
+        index = self.index
+        return (
+            index.entry_role.item(number) != _ERROR_ROLE
+            and bool(index.latin.item(number))
+            and " " in index.tokens[number]
+        )
+
     def _entity_full_names(self, entity_index: int) -> list[tuple[str, tuple[str, ...]]]:
         """The names and aliases of an entity in Latin letters and of more than one word, as
         (phonetic key, tokens): what looking for a conflict with a mention needs."""
@@ -371,8 +381,8 @@ class Resolver:
         # Read off the columns, without building entries or analyses.
         names = [
             (index.phonetics[number], tuple(index.tokens[number].split()))
-            for number in self._name_numbers(entity_index)
-            if index.latin.item(number) and " " in index.tokens[number]
+            for number in index.entry_numbers(entity_index)
+            if self._is_full_name(number)
         ]
         if len(self._full_names) >= BASE_CACHE_SIZE:
             self._full_names.clear()
@@ -412,15 +422,13 @@ class Resolver:
         return {"common_token": min(1.0, (rarest - 1) / COMMON_TOKEN_SATURATION)}
 
     def _context_features(
-        self, entity_index: int, context: str | None, words: frozenset[str] | None = None
+        self, entity_index: int, context: str, words: frozenset[str]
     ) -> tuple[dict[str, float], tuple[str, ...]]:
-        if not context:
-            return {"context": 0.0, "comention": 0.0}, ()
+        """An entity's context features in ``context``, whose words are ``words`` or fewer."""
         info = self._entity_context(entity_index)
         padded = _padded(context)
-        found = frozenset(context.split()) if words is None else words
-        hits = info.hits(padded, found)
-        comention = info.names_in(padded, found)
+        hits = info.hits(padded, words)
+        comention = info.names_in(padded, words)
         return {
             "context": min(1.0, len(hits) / CONTEXT_SATURATION),
             "comention": float(comention),
@@ -453,15 +461,17 @@ class Resolver:
         """The context features of each candidate entity (its words found in ``prepared``,
         whose words are ``words`` or fewer): an entity whose key words (``_EntityContext.words``)
         are none of them is not searched for."""
-        entity_context: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
-        if prepared and words is None:
+        if not prepared:
+            return dict.fromkeys((entry.entity_index for entry, _ in base), _NO_CONTEXT)
+        if words is None:
             words = frozenset(prepared.split())
+        entity_context: dict[int, tuple[dict[str, float], tuple[str, ...]]] = {}
         for entry, _ in base:
             index = entry.entity_index
             if index not in entity_context:
                 entity_context[index] = (
                     _NO_CONTEXT
-                    if words is not None and self._entity_context(index).words.isdisjoint(words)
+                    if self._entity_context(index).words.isdisjoint(words)
                     else self._context_features(index, prepared, words)
                 )
         return entity_context
@@ -470,8 +480,6 @@ class Resolver:
         """Whether the padded context (of ``words`` or fewer) holds one of the entity's context
         words or names."""
         info = self._entity_context(entity_index)
-        if info.words.isdisjoint(words):
-            return False
         return bool(info.hits(padded, words)) or info.names_in(padded, words)
 
     def _with_context(
@@ -629,10 +637,8 @@ class Resolver:
             # settles the entity at once: its other names need not be aligned with the mention.
             if (
                 entry.entity_index not in verdicts
-                and entry.role != "error"
-                and entry.analysis.latin
-                and len(entry.analysis.tokens) > 1
-                and not conflicts(query, entry.analysis)
+                and self._is_full_name(entry.number)
+                and not conflicts_latin(query, entry.analysis.phonetic, entry.analysis.tokens)
             ):
                 verdicts[entry.entity_index] = 0.0
         for entry, features in rows:

@@ -234,9 +234,7 @@ class KeyMultimap:
 
     def count(self, key: str) -> int:
         """How many values ``key`` has."""
-        hashed = np.uint64(hash_key(key))
-        start = np.searchsorted(self.keys, hashed, side="left")
-        return int(np.searchsorted(self.keys, hashed, side="right") - start)
+        return len(self.get(key))
 
     def _bounds(self, keys: Sequence[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """Where the values of each key start and end: one binary search for all the keys."""

@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from namenorm.columns import KeyMultimap, StringColumn, hash_key, hash_keys, sorted_unique
+from namenorm.columns import (
+    KeyMultimap,
+    StringColumn,
+    directory_bits,
+    hash_key,
+    hash_keys,
+    multimap_problem,
+    sorted_unique,
+)
 
 # Any text a table can hold, lone surrogates from JSON escapes included.
 texts = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)
@@ -80,6 +88,72 @@ def test_lookups_of_many_keys_agree_with_lookups_of_one(
     single = [multimap.get(key).tolist() for key in keys]
     assert [values.tolist() for values in multimap.get_each(keys)] == single
     assert multimap.get_many(keys).tolist() == sorted(set().union(*map(set, single)))
+
+
+@given(
+    st.lists(st.tuples(texts, st.integers(0, 10_000)), max_size=400),
+    st.lists(texts, max_size=20),
+)
+def test_a_multimap_of_many_keys_answers_like_a_dict_of_sets(
+    pairs: list[tuple[str, int]], asked: list[str]
+) -> None:
+    """Keys enough to fill many directory ranges, some sharing one: every key stored is found
+    with all its values, through each lookup, and a key never stored has none."""
+    multimap = KeyMultimap.build(pairs)
+    expected: dict[str, set[int]] = {}
+    for key, value in pairs:
+        expected.setdefault(key, set()).add(value)
+    keys = [*expected, *asked]
+    for key in keys:
+        assert multimap.get(key).tolist() == sorted(expected.get(key, set()))
+    assert [values.tolist() for values in multimap.get_each(keys)] == [
+        sorted(expected.get(key, set())) for key in keys
+    ]
+    assert multimap.get_many(keys).tolist() == sorted(set().union(*expected.values()))
+    assert multimap_problem(multimap, limit=10_001) is None
+    copy = KeyMultimap.from_arrays(multimap.arrays("m"), "m")
+    assert [copy.get(key).tolist() for key in keys] == [multimap.get(key).tolist() for key in keys]
+
+
+def test_a_multimap_directory_has_one_to_two_keys_per_range() -> None:
+    multimap = KeyMultimap.build((str(number), number) for number in range(5000))
+    ranges = len(multimap.directory) - 1
+    assert directory_bits(len(multimap.directory)) == 12
+    assert ranges == 4096
+    assert 1 <= len(multimap.keys) / ranges < 2
+    assert np.diff(multimap.directory).max() < 20
+
+
+def test_directory_bits_refuses_sizes_no_directory_has() -> None:
+    assert [directory_bits(size) for size in (3, 5, 1025)] == [1, 2, 10]
+    assert [directory_bits(size) for size in (0, 1, 2, 4, 1024)] == [0, 0, 0, 0, 0]
+
+
+def _forged(multimap: KeyMultimap, **arrays: np.ndarray) -> KeyMultimap:
+    stored = multimap.arrays("m")
+    stored.update({f"m.{name}": array for name, array in arrays.items()})
+    return KeyMultimap.from_arrays(stored, "m")
+
+
+def test_a_multimap_that_would_look_outside_its_arrays_is_named() -> None:
+    good = KeyMultimap.build([("a", 1), ("b", 2), ("b", 0), ("c", 1)])
+    assert multimap_problem(good, limit=3) is None
+    assert multimap_problem(good, limit=2) == "values outside the table"
+    assert multimap_problem(_forged(good, keys=good.keys[::-1].copy()), 3) == "keys out of order"
+    starts = good.starts.copy()
+    starts[-1] += 1
+    assert multimap_problem(_forged(good, starts=starts), 3) == "runs that do not fit the values"
+    starts = good.starts.copy()
+    starts[1], starts[2] = starts[2], starts[1]
+    assert multimap_problem(_forged(good, starts=starts), 3) == "runs out of order"
+    for directory in (
+        good.directory[:-1].copy(),  # not 2**b + 1 entries
+        np.zeros_like(good.directory),  # does not end at the number of keys
+        good.directory[::-1].copy(),  # out of order
+        np.array([0, 2**40, 3], dtype=np.int64),  # a range wider than all the keys
+    ):
+        forged = _forged(good, directory=directory)
+        assert multimap_problem(forged, 3) == "a directory that does not fit the keys"
 
 
 def test_get_many_of_nothing_is_empty() -> None:

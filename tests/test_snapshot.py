@@ -199,6 +199,16 @@ def test_a_snapshot_whose_arrays_point_outside_the_table_is_refused(tmp_path: Pa
         load_snapshot(path)
 
 
+def test_a_snapshot_whose_multimap_directory_is_forged_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "forged.nnsnap"
+    table = AliasTable([Entity(id="a", name="Hadi al-Amiri")])
+    index = table.compile()
+    index.words.directory[-1] += 5  # past the last key: lookups would read outside the keys
+    table.save(path)
+    with pytest.raises(SnapshotError, match=r"corrupt arrays: index\.words: a directory"):
+        load_snapshot(path)
+
+
 def test_a_snapshot_is_readable_by_others_as_the_umask_allows(tmp_path: Path) -> None:
     path = tmp_path / "shared.nnsnap"
     AliasTable([Entity(id="a", name="A")]).save(path)

@@ -465,18 +465,13 @@ class CandidateIndex:
         >>> index.analysis(0).tokens, index.analysis(0).phonetic
         (('rai', 'youm'), 'rai ium')
         """
-        text = self.texts[number]
-        descriptors = load_rules().descriptors
-        return Normalization(
-            original=self.strings[number],
-            text=text,
-            steps=(),
-            titles=(),
-            tokens=tuple(self.tokens[number].split()),
-            phonetic=self.phonetics[number],
-            skeleton=self.skeletons[number],
+        return _rebuilt_analysis(
+            self.strings[number],
+            self.texts[number],
+            self.tokens[number],
+            self.phonetics[number],
+            self.skeletons[number],
             latin=bool(self.latin[number]),
-            descriptors=tuple(word for word in text.split() if word in descriptors),
         )
 
     def entry(self, number: int) -> Entry:
@@ -484,23 +479,50 @@ class CandidateIndex:
         cached = self._entry_cache.get(number)
         if cached is not None:
             return cached
-        analysis = self.analysis(number)
-        phonetic, skeleton = analysis.phonetic, analysis.skeleton
-        entity_index = int(self.entry_entity[number])
-        entry = Entry(
-            number=number,
-            entity=self.entities[entity_index],
-            entity_index=entity_index,
-            role=ROLES[int(self.entry_role[number])],
-            string=analysis.original,
-            analysis=analysis,
-            phonetic_compact=compact(phonetic),
-            skeleton_compact=compact(skeleton),
-        )
-        if len(self._entry_cache) >= _ENTRY_CACHE_SIZE:
-            self._entry_cache.clear()
-        self._entry_cache[number] = entry
-        return entry
+        return self.entries_at((number,))[0]
+
+    def entries_at(self, numbers: Sequence[int]) -> list[Entry]:
+        """:meth:`entry` of each of ``numbers``, in that order. The entries not built yet are
+        read off the columns together, one call per column: a mention's candidates are scored
+        as a batch.
+
+        >>> from namenorm import Entity
+        >>> entity = Entity(id="x", name="Rai al-Youm", errors=["Rai Allium"])
+        >>> [entry.string for entry in CandidateIndex.build([entity]).entries_at([1, 0])]
+        ['Rai Allium', 'Rai al-Youm']
+        """
+        cache = self._entry_cache
+        found = {number: cache[number] for number in numbers if number in cache}
+        missing = [number for number in dict.fromkeys(numbers) if number not in found]
+        if missing:
+            columns = zip(
+                missing,
+                self.strings.take(missing),
+                self.texts.take(missing),
+                self.tokens.take(missing),
+                self.phonetics.take(missing),
+                self.skeletons.take(missing),
+                self.latin[missing].tolist(),
+                self.entry_entity[missing].tolist(),
+                self.entry_role[missing].tolist(),
+                strict=True,
+            )
+            for number, string, text, tokens, phonetic, skeleton, latin, entity, role in columns:
+                analysis = _rebuilt_analysis(string, text, tokens, phonetic, skeleton, latin=latin)
+                found[number] = Entry(
+                    number=number,
+                    entity=self.entities[entity],
+                    entity_index=entity,
+                    role=ROLES[role],
+                    string=string,
+                    analysis=analysis,
+                    phonetic_compact=compact(phonetic),
+                    skeleton_compact=compact(skeleton),
+                )
+            if len(cache) + len(missing) > _ENTRY_CACHE_SIZE:
+                cache.clear()
+            cache.update((number, found[number]) for number in missing)
+        return [found[number] for number in numbers]
 
     def entry_numbers(self, entity_index: int) -> range:
         """The numbers of the entries of one entity."""
@@ -729,6 +751,26 @@ class CandidateIndex:
 
 
 _ENTRY_CACHE_SIZE = 1 << 16
+
+
+def _rebuilt_analysis(
+    string: str, text: str, tokens: str, phonetic: str, skeleton: str, *, latin: bool
+) -> Normalization:
+    """An entry's analysis from its columns (tokens space-joined), without the steps."""
+    descriptors = load_rules().descriptors
+    return Normalization(
+        original=string,
+        text=text,
+        steps=(),
+        titles=(),
+        tokens=tuple(tokens.split()),
+        phonetic=phonetic,
+        skeleton=skeleton,
+        latin=latin,
+        descriptors=tuple(word for word in text.split() if word in descriptors),
+    )
+
+
 _COLUMNS = ("strings", "texts", "tokens", "phonetics", "skeletons", "vocabulary")
 _MULTIMAPS = ("exact", "words", "vocabulary_ids", "neighbours", "skeleton_owner")
 

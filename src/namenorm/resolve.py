@@ -598,17 +598,16 @@ class Resolver:
         base = self._query_features(query)
         distinctive = self._distinctive_owners(query)
         rows: list[_PairRow] = []
-        for number in numbers:
-            entry = self.index.entry(number)
+        numbers = list(numbers)
+        owners = self.index.key_owners[numbers].tolist()
+        for entry, key_owners in zip(self.index.entries_at(numbers), owners, strict=True):
             if query.descriptors and entry.entity.kind == "person":
                 # A mention that calls itself a group, a movement or an organization
                 # ("Houthi group") does not name a person (Abdul-Malik al-Houthi).
                 continue
             features = pair_features(query, entry.analysis, vocabulary=self.index.token_entities)
             features["known_error"] = float(entry.role == "error")
-            features["shared_key"] = min(
-                1.0, (int(self.index.key_owners[number]) - 1) / SHARED_KEY_SATURATION
-            )
+            features["shared_key"] = min(1.0, (key_owners - 1) / SHARED_KEY_SATURATION)
             features["distinctive"] = float(entry.entity_index in distinctive)
             person = entry.entity.kind == "person"
             features["person"] = float(person)

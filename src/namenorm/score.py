@@ -49,6 +49,7 @@ MIN_SKELETON_NAME = 3
 """Two names match on their consonant skeletons only if it has at least this many consonants:
 two consonants are shared by too many names (علاوي إياد, "l d", is not Ελλάδα, "ld")."""
 _VOWELS = re.compile("[aiuy]")
+_VOWEL_LETTERS = frozenset("aiuy")
 UNMATCHED_SATURATION = 2
 """Mention words left unmatched beyond this many count as this many."""
 LONG_TOKEN = 9
@@ -122,9 +123,25 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
         return "initial" if query_text[:1] == alias_text[:1] else ""
     if query == alias:
         return "key"
-    if latin and _close_tokens(query, query_text, alias, alias_text):
+    if (
+        latin
+        and _may_be_close(query, query_text, alias, alias_text)
+        and _close_tokens(query, query_text, alias, alias_text)
+    ):
         return "fuzzy"
     return ""
+
+
+def _may_be_close(query: str, query_text: str, alias: str, alias_text: str) -> bool:
+    """What :func:`_close_tokens` needs, checked before its cache: most token pairs an
+    alignment tries differ in their first letter, as keys and as written, which rules them
+    out, unless one starts with a vowel that its consonant skeleton drops."""
+    return (
+        query[:1] == alias[:1]
+        or query_text[:1] == alias_text[:1]
+        or query[:1] in _VOWEL_LETTERS
+        or alias[:1] in _VOWEL_LETTERS
+    )
 
 
 @register_cache
@@ -143,9 +160,9 @@ def _close_tokens(query: str, query_text: str, alias: str, alias_text: str) -> b
         return True
     # Close either as keys or as written: a typo can change the key more than the spelling
     # (Kahmenei / Khamenei). OSA counts a swap of neighbouring letters as one edit.
-    return any(
-        _close_words(*_without_common_prefix(left, right))
-        for left, right in ((query, alias), (query_text, alias_text))
+    return _close_words(*_without_common_prefix(query, alias)) or (
+        (query_text, alias_text) != (query, alias)
+        and _close_words(*_without_common_prefix(query_text, alias_text))
     )
 
 
@@ -196,35 +213,34 @@ def _align_keys(
     # each full name of the candidate's entity to look for a conflict.
     query_keys = query_phrase.split()
     alias_keys = alias_phrase.split()
-    query_texts = list(query_tokens) if len(query_tokens) == len(query_keys) else query_keys
-    alias_texts = list(alias_tokens) if len(alias_tokens) == len(alias_keys) else alias_keys
-    used: set[int] = set()
+    query_texts = query_tokens if len(query_tokens) == len(query_keys) else tuple(query_keys)
+    alias_texts = alias_tokens if len(alias_tokens) == len(alias_keys) else tuple(alias_keys)
+    free = list(range(len(alias_keys)))  # the alias positions not yet taken, in order
     pairing: list[tuple[int, str] | None] = [None] * len(query_keys)
     # Two passes, so that a fuzzy or initial match never takes a token an exact one needs.
-    for exact_pass in (True, False):
-        for index, (key, text) in enumerate(zip(query_keys, query_texts, strict=True)):
-            if pairing[index] is not None:
-                continue
-            for position, (alias_key, alias_text) in enumerate(
-                zip(alias_keys, alias_texts, strict=True)
-            ):
-                if position in used:
-                    continue
-                if exact_pass:
-                    kind = "key" if key == alias_key and len(text) > 1 else ""
-                else:
-                    kind = _token_match(key, text, alias_key, alias_text, latin=latin)
-                if kind:
-                    used.add(position)
-                    pairing[index] = (position, kind)
+    for index, key in enumerate(query_keys):
+        if key in alias_keys and len(query_texts[index]) > 1:
+            for position in free:
+                if alias_keys[position] == key:
+                    free.remove(position)
+                    pairing[index] = (position, "key")
                     break
-    _join_split_words(
-        pairing,
-        list(zip(query_keys, query_texts, strict=True)),
-        list(zip(alias_keys, alias_texts, strict=True)),
-        used,
-        latin=latin,
-    )
+    for index, key in enumerate(query_keys):
+        if not free:
+            break
+        if pairing[index] is not None:
+            continue
+        text = query_texts[index]
+        for position in free:
+            kind = _token_match(key, text, alias_keys[position], alias_texts[position], latin=latin)
+            if kind:
+                free.remove(position)
+                pairing[index] = (position, kind)
+                break
+    if free and len(pairing) > 1:
+        _join_split_words(
+            pairing, (query_keys, query_texts), (alias_keys, alias_texts), free, latin=latin
+        )
     if all(pair is None or pair[1] == "initial" for pair in pairing):
         # Initials alone say nothing: "K" is not the PKK's KGK.
         return (None,) * len(pairing), len(alias_keys)
@@ -233,29 +249,32 @@ def _align_keys(
 
 def _join_split_words(
     pairing: list[tuple[int, str] | None],
-    queries: Sequence[tuple[str, str]],
-    aliases: Sequence[tuple[str, str]],
-    used: set[int],
+    queries: tuple[Sequence[str], Sequence[str]],
+    aliases: tuple[Sequence[str], Sequence[str]],
+    free: list[int],
     *,
     latin: bool,
 ) -> None:
-    """Let two neighbouring unmatched mention words (key, text) match one alias word together:
-    a name split by a stray hyphen or space (Pesh Merga, Sole-imani)."""
+    """Let two neighbouring unmatched mention words match one free alias word together: a
+    name split by a stray hyphen or space (Pesh Merga, Sole-imani). ``queries`` and
+    ``aliases`` are (keys, texts); ``free`` the alias positions not yet taken."""
+    (query_keys, query_texts), (alias_keys, alias_texts) = queries, aliases
     for index in range(len(pairing) - 1):
+        if not free:
+            return
         if pairing[index] is not None or pairing[index + 1] is not None:
             continue
-        key = queries[index][0] + queries[index + 1][0]
-        text = queries[index][1] + queries[index + 1][1]
+        key = query_keys[index] + query_keys[index + 1]
+        text = query_texts[index] + query_texts[index + 1]
         if not latin and len(key) < MIN_SKELETON_NAME:
             # Two one-consonant skeletons joined say almost nothing (علاوي إياد is not Ελλάδα).
             continue
-        for position, (alias_key, alias_text) in enumerate(aliases):
-            if position in used:
-                continue
+        for position in free:
+            alias_key = alias_keys[position]
             kind = "key" if key == alias_key else ""
-            kind = kind or _token_match(key, text, alias_key, alias_text, latin=latin)
+            kind = kind or _token_match(key, text, alias_key, alias_texts[position], latin=latin)
             if kind and kind != "initial":
-                used.add(position)
+                free.remove(position)
                 pairing[index] = pairing[index + 1] = (position, kind)
                 break
 

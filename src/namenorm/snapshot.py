@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from namenorm import __version__
 from namenorm.atomic import binary_output
-from namenorm.columns import StringColumn
+from namenorm.columns import StringColumn, multimap_problem
 from namenorm.errors import SnapshotError
 from namenorm.index import CandidateIndex
 from namenorm.resources import read_text
@@ -52,7 +52,7 @@ __all__ = [
     "snapshot_for_workers",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """The layout of a snapshot; a snapshot of another layout is refused."""
 RULE_FILES = ("script.tsv", "rewrite.tsv", "words.tsv", "phonetic.tsv")
 """The data files whose rules make the keys an index stores."""
@@ -283,11 +283,9 @@ def _check_arrays(index: CandidateIndex, entities: EntityColumn, path: str) -> N
         ("neighbours", vocabulary),
         ("skeleton_owner", len(entities)),
     ):
-        multimap = getattr(index, name)
-        if len(multimap.keys) != len(multimap.values) or (np.diff(multimap.keys) < 0).any():
-            problems.append(f"index.{name}: keys out of order")
-        elif len(multimap.values) and (multimap.values.min() < 0 or multimap.values.max() >= limit):
-            problems.append(f"index.{name}: values outside the table")
+        problem = multimap_problem(getattr(index, name), limit)
+        if problem:
+            problems.append(f"index.{name}: {problem}")
     for name in ("entry_role", "latin", "key_owners"):
         if len(getattr(index, name)) != entries:
             problems.append(f"index.{name}: not one per entry")

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from namenorm.columns import (
+    BATCH_KEYS,
     KeyMultimap,
     StringColumn,
     directory_bits,
@@ -77,13 +78,14 @@ def test_a_multimap_answers_like_a_dict_of_sets(pairs: list[tuple[str, int]]) ->
 
 @given(
     st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 50)), max_size=60),
-    st.lists(st.sampled_from("abcdefghz"), max_size=12),
+    st.lists(st.sampled_from("abcdefghz"), max_size=3 * BATCH_KEYS),
 )
 def test_lookups_of_many_keys_agree_with_lookups_of_one(
     pairs: list[tuple[str, int]], keys: list[str]
 ) -> None:
-    """The batched lookups sort the keys' hashes and gather the runs at once: the answers are
-    those of one lookup per key, in the order the keys were given."""
+    """From BATCH_KEYS keys on, lookups read the directory for all keys at once; below it,
+    one key at a time: either way the answers are those of one lookup per key, in the order
+    the keys were given."""
     multimap = KeyMultimap.build(pairs)
     single = [multimap.get(key).tolist() for key in keys]
     assert [values.tolist() for values in multimap.get_each(keys)] == single

@@ -167,7 +167,7 @@ def test_a_word_the_table_has_gets_a_narrower_neighbourhood() -> None:
     index = CandidateIndex.build(entities)
 
     def near(word: str) -> set[str]:
-        return {index.vocabulary[position] for position in index._neighbours(word)}
+        return set(index._neighbours(word))
 
     common, rare = analyze("Wexler").phonetic, analyze("Wexlar").phonetic
     assert index.token_entities[common] > COMMON_TOKEN_ENTITIES

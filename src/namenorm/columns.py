@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "BATCH_KEYS",
     "KeyMultimap",
     "StringColumn",
     "directory_bits",
@@ -40,6 +41,9 @@ UInt64Array = npt.NDArray[np.uint64]
 
 _HASH_BYTES = 8
 _HASH_BITS = 8 * _HASH_BYTES
+BATCH_KEYS = 16
+"""Multimap lookups of fewer keys than this go one key at a time: below it, numpy's cost per
+call is more than the work per key (a query looks up a few keys at a time)."""
 # Surrogates can reach a table through JSON escapes; they must hash and store like any text.
 _ENCODING_ERRORS = "surrogatepass"
 
@@ -314,8 +318,8 @@ class KeyMultimap:
         >>> [values.tolist() for values in postings.get_each(["a", "c", "b"])]
         [[0, 1], [], [2]]
         """
-        if not keys:
-            return []
+        if len(keys) < BATCH_KEYS:
+            return [self.get(key) for key in keys]
         starts, ends = self._bounds(keys)
         values = self.values
         return [
@@ -324,8 +328,9 @@ class KeyMultimap:
 
     def get_many(self, keys: Sequence[str]) -> Int32Array:
         """The values of all ``keys`` together, ascending and without repeats."""
-        if not keys:
-            return np.empty(0, dtype=np.int32)
+        if len(keys) < BATCH_KEYS:
+            found = self.get_each(keys)
+            return sorted_unique(np.concatenate(found)) if found else self.values[:0]
         starts, ends = self._bounds(keys)
         counts = ends - starts
         total = int(counts.sum())

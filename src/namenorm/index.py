@@ -318,7 +318,7 @@ class CandidateIndex:
     _token_positions: dict[str, int | None] = attrs.field(init=False, factory=dict, repr=False)
     # Names share their words (Mohammed, Hassan, al-Hashemi): a word's fuzzy neighbours are
     # looked up once, not once per mention that has it.
-    _neighbour_cache: dict[str, tuple[int, ...]] = attrs.field(init=False, factory=dict, repr=False)
+    _neighbour_cache: dict[str, tuple[str, ...]] = attrs.field(init=False, factory=dict, repr=False)
 
     # -- building ------------------------------------------------------------------------
 
@@ -558,8 +558,8 @@ class CandidateIndex:
         spare: list[int] = []
         ranked = self._ranked(query, found)
         floor = ranked[0][1] - RANK_MARGIN if ranked else 0.0
-        for number, score in ranked:
-            entity = int(self.entry_entity[number])
+        owners = self.entry_entity[[number for number, _ in ranked]].tolist()
+        for (number, score), entity in zip(ranked, owners, strict=True):
             room = entity in entities or (
                 len(entities) < limit and (len(entities) < MIN_SCORED_ENTITIES or score >= floor)
             )
@@ -612,18 +612,21 @@ class CandidateIndex:
         it or one of its neighbours."""
         words = query.phonetic.split() if query.latin else query.skeleton.split()
         prefix = _WORD if query.latin else _SKELETON_WORD
+        if not query.latin:
+            words = [word for word in words if len(word) >= 2]
+        # Each word with its neighbours; the postings of all of them are looked up together.
+        nears = [[word, *self._neighbours(word)] if query.latin else [word] for word in words]
+        every = self.words.get_each([prefix + token for near in nears for token in near])
         rare: list[Int32Array] = []
         voters: list[Int32Array] = []
-        for word in words:
-            if not query.latin and len(word) < 2:
-                continue
-            near = (
-                [word, *(self.vocabulary[n] for n in self._neighbours(word))]
-                if query.latin
-                else [word]
-            )
-            postings = self.words.get_each([prefix + token for token in near])
-            postings = [found for found in postings if 0 < len(found) <= MAX_POSTINGS]
+        start = 0
+        for word, near in zip(words, nears, strict=True):
+            postings = [
+                found
+                for found in every[start : start + len(near)]
+                if 0 < len(found) <= MAX_POSTINGS
+            ]
+            start += len(near)
             if not postings:
                 continue
             joined = sorted_unique(np.concatenate(postings))
@@ -657,14 +660,14 @@ class CandidateIndex:
         entities = len(postings) if position is None else int(self.vocabulary_entities[position])
         return entities <= COMMON_TOKEN_ENTITIES
 
-    def _neighbours(self, token: str) -> tuple[int, ...]:
+    def _neighbours(self, token: str) -> tuple[str, ...]:
         """The vocabulary tokens near ``token`` (not itself), best first, at most
         ``FUZZY_TOKEN_LIMIT``: found one or two deletions deep for a word the table lacks, one
         for a word it has."""
         known = self._neighbour_cache.get(token)
         if known is not None:
             return known
-        found: tuple[int, ...] = ()
+        found: tuple[str, ...] = ()
         # A word of the table is most likely written as meant, so it looks one deletion deep,
         # not two: long words' two-deletion neighbourhoods are the costliest lookups of a
         # query, and only a word the table lacks (a typo) needs them. A common word keeps its
@@ -688,7 +691,7 @@ class CandidateIndex:
                 for position, other, score in zip(positions, others, scores, strict=True)
                 if score and other != token
             )
-            found = tuple(position for _, _, position in scored[:FUZZY_TOKEN_LIMIT])
+            found = tuple(other for _, other, _ in scored[:FUZZY_TOKEN_LIMIT])
         if len(self._neighbour_cache) >= _ENTRY_CACHE_SIZE:
             self._neighbour_cache.clear()
         self._neighbour_cache[token] = found
@@ -701,10 +704,9 @@ class CandidateIndex:
         key = query.phonetic if query.latin else query.skeleton
         scores = process.cdist([key], column.take(ordered), scorer=fuzz.WRatio)[0]
         # Highest score first; ties go to the lower entry number, so the order is stable.
-        return [
-            (ordered[int(position)], float(scores[position]))
-            for position in np.argsort(-scores, kind="stable")
-        ]
+        order = np.argsort(-scores, kind="stable")
+        numbers = np.asarray(ordered, dtype=np.int64)[order].tolist()
+        return list(zip(numbers, scores[order].tolist(), strict=True))
 
     # -- snapshots -----------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import gc
+import itertools
 import multiprocessing
 import os
 import re
@@ -777,7 +778,13 @@ class Resolver:
             query=query.original,
             alias=chosen.entry.string,
             alias_role=chosen.entry.role,
-            features=tuple((name, round(value, 4)) for name, value in chosen.features.items()),
+            features=tuple(
+                zip(
+                    chosen.features,
+                    map(round, chosen.features.values(), itertools.repeat(4)),
+                    strict=True,
+                )
+            ),
             context_hits=chosen.context_hits,
             logit=chosen.logit,
             log_odds=self.model.log_odds(chosen.logit, rival_logits),

@@ -42,12 +42,17 @@ def test_a_string_column_refuses_positions_outside_it() -> None:
         column.take([0, 1])
     with pytest.raises(IndexError):
         column.take([-1])
+    # Many positions at once go through numpy, and are refused the same way.
+    with pytest.raises(IndexError):
+        column.take([0] * BATCH_KEYS + [1])
+    with pytest.raises(IndexError):
+        column.take([0] * BATCH_KEYS + [-1])
 
 
 @given(st.lists(st.text(max_size=6), min_size=1, max_size=20), st.data())
 def test_take_reads_what_single_reads_read(strings: list[str], data: st.DataObject) -> None:
     column = StringColumn.from_strings(strings)
-    positions = data.draw(st.lists(st.integers(0, len(strings) - 1), max_size=30))
+    positions = data.draw(st.lists(st.integers(0, len(strings) - 1), max_size=3 * BATCH_KEYS))
     assert column.take(positions) == [strings[position] for position in positions]
 
 

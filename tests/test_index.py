@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pytest
 
 from namenorm import AliasTable, Entity, analyze, load_table
@@ -80,6 +81,8 @@ from namenorm.index import (  # noqa: E402
     MIN_SCORED_ENTITIES,
     RANK_MARGIN,
     SCORED_CANDIDATES,
+    _members,
+    _shared,
     deletions,
 )
 
@@ -243,3 +246,14 @@ def test_a_compiled_index_pickles_and_answers_the_same() -> None:
     copy = pickle.loads(pickle.dumps(INDEX))
     for name in ("Solaimani", "Sudani", "Tuesday"):
         assert copy.candidates(analyze(name)) == INDEX.candidates(analyze(name))
+
+
+@given(st.lists(st.lists(st.integers(0, 60), max_size=40), min_size=2, max_size=5))
+def test_shared_postings_are_those_of_two_words_or_more(postings: list[list[int]]) -> None:
+    """The entries two of a mention's words vote for, found by searching each pair of posting
+    lists, are those a count over all the postings finds."""
+    voters = [np.unique(np.asarray(values, dtype=np.int32)) for values in postings]
+    numbers, votes = np.unique(np.concatenate(voters), return_counts=True)
+    assert _shared(voters).tolist() == numbers[votes >= 2].tolist()
+    pool, values = voters[0], voters[1]
+    assert _members(values, pool).tolist() == [value in set(pool.tolist()) for value in values]

@@ -151,6 +151,9 @@ class StringColumn(Sequence[str]):
     def __getitem__(self, position: int | slice) -> str | list[str]:
         if isinstance(position, slice):
             return [self[number] for number in range(*position.indices(len(self)))]
+        return self._string_at(position)
+
+    def _string_at(self, position: int) -> str:
         offsets = self.offsets
         # sequence_position, inlined: entries are read by the hundred per query.
         size = offsets.shape[0] - 1
@@ -167,11 +170,15 @@ class StringColumn(Sequence[str]):
         >>> StringColumn.from_strings(["a", "bb", "ccc"]).take([2, 0])
         ['ccc', 'a']
         """
-        if not positions:
-            return []
+        size = len(self)
+        if len(positions) < BATCH_KEYS:
+            # A few strings (a mention's candidates) are read faster one by one.
+            if not all(0 <= position < size for position in positions):
+                raise IndexError(f"column position out of range (of {size})")
+            return [self._string_at(position) for position in positions]
         at = np.asarray(positions, dtype=np.int64)
-        if at.min() < 0 or at.max() >= len(self):
-            raise IndexError(f"column position out of range (of {len(self)})")
+        if at.min() < 0 or at.max() >= size:
+            raise IndexError(f"column position out of range (of {size})")
         view = self._view
         starts, ends = self.offsets[at].tolist(), self.offsets[at + 1].tolist()
         return [

@@ -629,28 +629,24 @@ class CandidateIndex:
             start += len(near)
             if not postings:
                 continue
-            joined = sorted_unique(np.concatenate(postings))
+            joined = _union(postings)
             voters.append(joined)
             if self._is_rare(word, joined, lone=len(words) == 1):
                 rare.append(joined)
         if not voters:
             return set()
         # Kept as sorted arrays until the end: sets of tens of thousands of postings are slow.
-        numbers, votes = np.unique(np.concatenate(voters), return_counts=True)
         parts = list(rare)
         if len(voters) >= 2:
-            parts.append(numbers[votes >= 2])
-        found = sorted_unique(np.concatenate(parts)) if parts else numbers[:0]
+            parts.append(_shared(voters))
+        found = _union(parts) if parts else voters[0][:0]
         if not len(found):
             # Only common words, and no entry has two of them: the rarest word's entries.
             found = min(voters, key=len)
         if len(found) > MAX_RANKED:
             # Most words shared first; ties in entry order, so the cut is the same every time.
-            # (Every entry found is among ``numbers``, which are sorted: a binary search tells.)
-            at = np.minimum(np.searchsorted(found, numbers), len(found) - 1)
-            chosen = found[at] == numbers
-            order = np.argsort(-votes[chosen], kind="stable")[:MAX_RANKED]
-            found = numbers[chosen][order]
+            votes = sum(_members(found, voter).astype(np.int64) for voter in voters)
+            found = found[np.argsort(-votes, kind="stable")[:MAX_RANKED]]
         return set(found.tolist())
 
     def _is_rare(self, word: str, postings: Int32Array, *, lone: bool) -> bool:
@@ -775,6 +771,32 @@ def _rebuilt_analysis(
 
 _COLUMNS = ("strings", "texts", "tokens", "phonetics", "skeletons", "vocabulary")
 _MULTIMAPS = ("exact", "words", "vocabulary_ids", "neighbours", "skeleton_owner")
+
+
+def _union(arrays: Sequence[Int32Array]) -> Int32Array:
+    """The values of ``arrays`` (each sorted, without repeats) together, ascending: one array
+    is its own union, and most words have no neighbour with postings of its own."""
+    return arrays[0] if len(arrays) == 1 else sorted_unique(np.concatenate(arrays))
+
+
+def _members(values: Int32Array, pool: Int32Array) -> npt.NDArray[np.bool_]:
+    """Which of ``values`` are in ``pool`` (sorted, without repeats), by binary search: a
+    short list against tens of thousands of postings, without sorting them again."""
+    if not len(pool):
+        return np.zeros(len(values), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(pool, values), len(pool) - 1)
+    return np.asarray(pool[at] == values, dtype=np.bool_)
+
+
+def _shared(voters: Sequence[Int32Array]) -> Int32Array:
+    """The values found in at least two of ``voters`` (each sorted, without repeats), ascending:
+    each pair is intersected by searching the shorter in the longer, as a common word's
+    postings are many and a rare word's few."""
+    found = []
+    for first, second in itertools.combinations(voters, 2):
+        short, long = (first, second) if len(first) <= len(second) else (second, first)
+        found.append(short[_members(short, long)])
+    return sorted_unique(np.concatenate(found))
 
 
 def _exact_pairs(

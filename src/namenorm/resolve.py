@@ -22,7 +22,6 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import gc
-import itertools
 import multiprocessing
 import os
 import re
@@ -64,6 +63,9 @@ COMENTION_MIN_LENGTH = 5
 """Another name of the entity counts as co-mentioned only if it has this many letters or more."""
 
 _ROLE_ORDER = {"name": 0, "alias": 1, "error": 2}
+# Most features are 0 or 1, which rounding leaves as they are: round() is the slow part of
+# writing a match's evidence.
+_EXACT_VALUES = frozenset({0.0, 1.0})
 _ERROR_ROLE = ROLES.index("error")
 _POSSESSIVE = re.compile(r"(?<=\w)['’`]s\b")
 
@@ -779,11 +781,8 @@ class Resolver:
             alias=chosen.entry.string,
             alias_role=chosen.entry.role,
             features=tuple(
-                zip(
-                    chosen.features,
-                    map(round, chosen.features.values(), itertools.repeat(4)),
-                    strict=True,
-                )
+                (name, value if value in _EXACT_VALUES else round(value, 4))
+                for name, value in chosen.features.items()
             ),
             context_hits=chosen.context_hits,
             logit=chosen.logit,

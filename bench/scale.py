@@ -948,6 +948,7 @@ def aims_lines(results: Sequence[dict[str, Any]]) -> list[str]:
             f"against {brute['false_count']} of {brute['nil_count']}, "
             f"{verdict(same['false_count'] < brute['false_count'])}.",
         ]
+    lines += _resource_aims(runs, verdict)
     if "trigram" in names:
         trigram = names["trigram"]
         faster = mine["p50"] < trigram["p50"]
@@ -956,6 +957,34 @@ def aims_lines(results: Sequence[dict[str, Any]]) -> list[str]:
             f"- beat the naive 3-gram index on p50 and accuracy@1: {_ms(mine['p50'])} ms against "
             f"{_ms(trigram['p50'])} ms, {_pct(mine['top1'])} against {_pct(trigram['top1'])}, "
             f"{verdict(faster and better)}."
+        )
+    return lines
+
+
+def _resource_aims(runs: dict[str, Any], verdict: Callable[[bool], str]) -> list[str]:
+    """The issue's aims for building, loading and holding the table: from its JSONL file in
+    under 60 s, ready from a snapshot in under 2 s, and under 1.5 GB resident."""
+    built, mapped = runs.get("namenorm", {}), runs.get("snapshot_load", {})
+    lines = []
+    if "build" in built:
+        seconds = built["load"] + built["build"]
+        lines.append(
+            f"- built from JSONL in under 60 s: {seconds:.1f} s (load {built['load']:.1f} s, "
+            f"index {built['build']:.1f} s), {verdict(seconds < 60)}."
+        )
+        resident = max(built["rss_built_kb"], built["rss_after_kb"])
+        lines.append(
+            f"- table with its index under 1.5 GB resident: {_mb(resident)} after building "
+            f"from JSONL and answering the queries, {verdict(resident * 1024 < 1.5e9)}; the "
+            f"process's peak, while building, {_mb(built['peak_kb'])}, "
+            f"{verdict(built['peak_kb'] * 1024 < 1.5e9)}."
+        )
+    if "load" in mapped and "rss_after_kb" in mapped:
+        seconds = mapped["load"] + mapped["build"]
+        lines.append(
+            f"- ready from a snapshot in under 2 s: {seconds:.2f} s, {verdict(seconds < 2)}; "
+            f"resident after the queries {_mb(mapped['rss_after_kb'])}, "
+            f"{verdict(mapped['rss_after_kb'] * 1024 < 1.5e9)}."
         )
     return lines
 

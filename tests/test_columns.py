@@ -188,3 +188,19 @@ def test_a_string_column_pickles(strings: list[str]) -> None:
     column = pickle.loads(pickle.dumps(StringColumn.from_strings(strings)))
     assert list(column) == strings
     assert column.take(list(range(len(strings)))) == strings
+
+
+def test_a_multimap_built_in_chunks_equals_one_built_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keys are hashed a chunk at a time, and pairs whose values already ascend are sorted by
+    their hashes alone: neither may change the arrays."""
+    pairs = [(f"k{number % 37}", number) for number in range(500)]
+    whole = KeyMultimap.from_hashes(
+        hash_keys(key for key, _ in pairs), np.asarray([value for _, value in pairs], np.int32)
+    )
+    monkeypatch.setattr("namenorm.columns._BUILD_CHUNK", 7)
+    shuffled = pairs[1::2] + pairs[::2]  # values no longer ascending: the general sort
+    for built in (KeyMultimap.build(pairs), KeyMultimap.build(shuffled)):
+        for name, array in whole.arrays("m").items():
+            assert built.arrays("m")[name].tolist() == array.tolist(), name

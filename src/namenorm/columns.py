@@ -41,6 +41,7 @@ UInt64Array = npt.NDArray[np.uint64]
 
 _HASH_BYTES = 8
 _HASH_BITS = 8 * _HASH_BYTES
+_BUILD_CHUNK = 1 << 18
 BATCH_KEYS = 16
 """Multimap lookups of fewer keys than this go one key at a time: below it, numpy's cost per
 call is more than the work per key (a query looks up a few keys at a time)."""
@@ -247,27 +248,31 @@ class KeyMultimap:
     @classmethod
     def build(cls, pairs: Iterable[tuple[str, int]]) -> KeyMultimap:
         """Collect (key, value) pairs; repeated pairs count once."""
+        hashes: list[UInt64Array] = []
+        values: list[Int32Array] = []
         keys: list[str] = []
-        values: list[int] = []
+        chunk: list[int] = []
         for key, value in pairs:
             keys.append(key)
-            values.append(value)
-        return cls.from_hashes(hash_keys(keys), np.asarray(values, dtype=np.int32))
+            chunk.append(value)
+            if len(keys) >= _BUILD_CHUNK:
+                # Hashed a chunk at a time: millions of keys held as Python strings at once
+                # would take gigabytes.
+                hashes.append(hash_keys(keys))
+                values.append(np.asarray(chunk, dtype=np.int32))
+                keys.clear()
+                chunk.clear()
+        hashes.append(hash_keys(keys))
+        values.append(np.asarray(chunk, dtype=np.int32))
+        all_hashes, all_values = np.concatenate(hashes), np.concatenate(values)
+        hashes.clear()
+        values.clear()
+        return cls.from_hashes(all_hashes, all_values)
 
     @classmethod
     def from_hashes(cls, hashes: UInt64Array, values: Int32Array) -> KeyMultimap:
         """Collect pairs of key hashes (see :func:`hash_keys`) and values."""
-        order = np.lexsort((values, hashes))
-        hashes, values = hashes[order], values[order]
-        first = np.zeros(len(hashes), dtype=bool)
-        if len(hashes):
-            keep = np.ones(len(hashes), dtype=bool)
-            keep[1:] = (hashes[1:] != hashes[:-1]) | (values[1:] != values[:-1])
-            hashes, values = hashes[keep], values[keep]
-            first = np.ones(len(hashes), dtype=bool)
-            first[1:] = hashes[1:] != hashes[:-1]
-        starts = np.flatnonzero(first)
-        keys = np.ascontiguousarray(hashes[starts])
+        keys, starts, values = _runs(hashes, values)
         bits = _directory_size_bits(len(keys))
         counts = np.bincount(
             (keys >> np.uint64(_HASH_BITS - bits)).astype(np.intp), minlength=1 << bits
@@ -275,7 +280,7 @@ class KeyMultimap:
         directory = np.zeros((1 << bits) + 1, dtype=np.int64)
         np.cumsum(counts, out=directory[1:])
         return cls(
-            keys=keys,
+            keys=np.ascontiguousarray(keys),
             starts=np.append(starts, len(values)).astype(np.int64),
             values=np.ascontiguousarray(values),
             directory=directory,
@@ -368,6 +373,29 @@ class KeyMultimap:
             values=arrays[f"{prefix}.values"],
             directory=arrays[f"{prefix}.directory"],
         )
+
+
+def _runs(hashes: UInt64Array, values: Int32Array) -> tuple[UInt64Array, Int64Array, Int32Array]:
+    """Pairs of key hashes and values as the distinct hashes, ascending, where each one's
+    values start, and the values (each key's ascending, repeats dropped)."""
+    if len(values) < 2 or (values[1:] >= values[:-1]).all():
+        # Values already ascending (entries and words are numbered as they are met): a stable
+        # sort of the hashes alone orders the pairs, with less memory than lexsort.
+        order = np.argsort(hashes, kind="stable")
+    else:
+        order = np.lexsort((values, hashes))
+    hashes, values = hashes[order], values[order]
+    del order  # arrays of millions: each is let go as soon as it is used
+    if len(hashes):
+        keep = np.ones(len(hashes), dtype=bool)
+        keep[1:] = (hashes[1:] != hashes[:-1]) | (values[1:] != values[:-1])
+        if not keep.all():
+            hashes, values = hashes[keep], values[keep]
+        del keep
+    first = np.ones(len(hashes), dtype=bool)
+    first[1:] = hashes[1:] != hashes[:-1]
+    starts = np.flatnonzero(first).astype(np.int64)
+    return hashes[starts], starts, values
 
 
 def directory_bits(size: int) -> int:

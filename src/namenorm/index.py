@@ -343,12 +343,15 @@ class CandidateIndex:
                         roles.append(role)
                         owners.append(position)
             bounds.append(len(strings))
+        role_array = np.asarray(roles, dtype=np.int8)
+        owner_array = np.asarray(owners, dtype=np.int32)
+        del roles, owners
         analyses = _analyze_all(strings, workers)
         return cls._from_analyses(
             entity_list,
             strings,
-            np.asarray(roles, dtype=np.int8),
-            np.asarray(owners, dtype=np.int32),
+            role_array,
+            owner_array,
             np.asarray(bounds, dtype=np.int64),
             analyses,
         )
@@ -363,6 +366,9 @@ class CandidateIndex:
         bounds: npt.NDArray[np.int64],
         analyses: list[_Analysis],
     ) -> CandidateIndex:
+        """The index of these parts. ``strings`` and ``analyses`` are emptied once stored: at a
+        million aliases they hold a few hundred MB of Python strings, which must be gone before
+        the fuzzy neighbourhoods, the largest part, are built."""
         owner_list = owners.tolist()
         phonetic_compacts = [compact(item[2]) for item in analyses]
         key_counts, _ = _distinct_owners(
@@ -372,7 +378,9 @@ class CandidateIndex:
         key_owners = np.asarray(
             [key_counts.get(key, 1) for key in phonetic_compacts], dtype=np.int32
         )
+        del key_counts
         exact = KeyMultimap.build(_exact_pairs(analyses, phonetic_compacts))
+        del phonetic_compacts
         words = KeyMultimap.build(_word_pairs(analyses))
         token_counts, token_last = _distinct_owners(
             (set(item[2].split()), owner) for item, owner in zip(analyses, owner_list, strict=True)
@@ -380,25 +388,35 @@ class CandidateIndex:
         skeleton_counts, skeleton_last = _distinct_owners(
             (set(item[3].split()), owner) for item, owner in zip(analyses, owner_list, strict=True)
         )
+        del owner_list
+        columns = {
+            "strings": StringColumn.from_strings(strings),
+            "texts": StringColumn.from_strings(item[0] for item in analyses),
+            "tokens": StringColumn.from_strings(item[1] for item in analyses),
+            "phonetics": StringColumn.from_strings(item[2] for item in analyses),
+            "skeletons": StringColumn.from_strings(item[3] for item in analyses),
+        }
+        latin = np.asarray([item[4] for item in analyses], dtype=np.bool_)
+        strings.clear()
+        analyses.clear()
         vocabulary = sorted(token_counts)
-        neighbour_keys: list[str] = []
-        neighbour_values: list[int] = []
-        for position, token in enumerate(vocabulary):
-            if _fuzzy(token, FUZZY_MIN_LENGTH):
-                variants = deletions(token, _deletion_distance(token))
-                neighbour_keys.extend(variants)
-                neighbour_values.extend(itertools.repeat(position, len(variants)))
+        vocabulary_entities = np.asarray(
+            [token_counts[token] for token in vocabulary], dtype=np.int32
+        )
+        vocabulary_owner = np.asarray(
+            [token_last[token] if token_counts[token] == 1 else -1 for token in vocabulary],
+            dtype=np.int32,
+        )
+        skeleton_owner = KeyMultimap.build(
+            (token, skeleton_last[token]) for token, count in skeleton_counts.items() if count == 1
+        )
+        del token_counts, token_last, skeleton_counts, skeleton_last
         return cls(
             entities=entities,
             entry_entity=owners,
             entry_role=roles,
             entity_entries=bounds,
-            strings=StringColumn.from_strings(strings),
-            texts=StringColumn.from_strings(item[0] for item in analyses),
-            tokens=StringColumn.from_strings(item[1] for item in analyses),
-            phonetics=StringColumn.from_strings(item[2] for item in analyses),
-            skeletons=StringColumn.from_strings(item[3] for item in analyses),
-            latin=np.asarray([item[4] for item in analyses], dtype=np.bool_),
+            latin=latin,
             key_owners=key_owners,
             exact=exact,
             words=words,
@@ -406,21 +424,12 @@ class CandidateIndex:
             vocabulary_ids=KeyMultimap.from_hashes(
                 hash_keys(vocabulary), np.arange(len(vocabulary), dtype=np.int32)
             ),
-            vocabulary_entities=np.asarray(
-                [token_counts[token] for token in vocabulary], dtype=np.int32
-            ),
-            vocabulary_owner=np.asarray(
-                [token_last[token] if token_counts[token] == 1 else -1 for token in vocabulary],
-                dtype=np.int32,
-            ),
-            neighbours=KeyMultimap.from_hashes(
-                hash_keys(neighbour_keys), np.asarray(neighbour_values, dtype=np.int32)
-            ),
-            skeleton_owner=KeyMultimap.build(
-                (token, skeleton_last[token])
-                for token, count in skeleton_counts.items()
-                if count == 1
-            ),
+            vocabulary_entities=vocabulary_entities,
+            vocabulary_owner=vocabulary_owner,
+            # Last, with as little else alive as can be: the largest part of the index.
+            neighbours=KeyMultimap.build(_neighbour_pairs(vocabulary)),
+            skeleton_owner=skeleton_owner,
+            **columns,
         )
 
     # -- reading -------------------------------------------------------------------------
@@ -810,6 +819,15 @@ def _exact_pairs(
         skeleton = compact(item[3])
         if skeleton:
             yield _EXACT_SKELETON + skeleton, number
+
+
+def _neighbour_pairs(vocabulary: Sequence[str]) -> Iterator[tuple[str, int]]:
+    """Each deletion variant of each vocabulary word long enough to have neighbours, with the
+    word's position."""
+    for position, token in enumerate(vocabulary):
+        if _fuzzy(token, FUZZY_MIN_LENGTH):
+            for variant in deletions(token, _deletion_distance(token)):
+                yield variant, position
 
 
 def _word_pairs(analyses: Sequence[_Analysis]) -> Iterator[tuple[str, int]]:

@@ -264,15 +264,18 @@ class KeyMultimap:
                 chunk.clear()
         hashes.append(hash_keys(keys))
         values.append(np.asarray(chunk, dtype=np.int32))
-        all_hashes, all_values = np.concatenate(hashes), np.concatenate(values)
-        hashes.clear()
-        values.clear()
-        return cls.from_hashes(all_hashes, all_values)
+        # Joined and handed on with no other reference kept, so that sorting them can let
+        # each array go as soon as it is used.
+        return cls._assembled(*_runs(_joined(hashes), _joined(values)))
 
     @classmethod
     def from_hashes(cls, hashes: UInt64Array, values: Int32Array) -> KeyMultimap:
         """Collect pairs of key hashes (see :func:`hash_keys`) and values."""
-        keys, starts, values = _runs(hashes, values)
+        return cls._assembled(*_runs(hashes, values))
+
+    @classmethod
+    def _assembled(cls, keys: UInt64Array, starts: Int64Array, values: Int32Array) -> KeyMultimap:
+        """The multimap of distinct ``keys``, where each one's run starts, and the values."""
         bits = _directory_size_bits(len(keys))
         counts = np.bincount(
             (keys >> np.uint64(_HASH_BITS - bits)).astype(np.intp), minlength=1 << bits
@@ -281,7 +284,7 @@ class KeyMultimap:
         np.cumsum(counts, out=directory[1:])
         return cls(
             keys=np.ascontiguousarray(keys),
-            starts=np.append(starts, len(values)).astype(np.int64),
+            starts=np.append(starts, len(values)).astype(np.int64, copy=False),
             values=np.ascontiguousarray(values),
             directory=directory,
         )
@@ -375,6 +378,13 @@ class KeyMultimap:
         )
 
 
+def _joined(chunks: list[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    """The chunks as one array; the list is emptied, so only the array holds them."""
+    joined = np.concatenate(chunks)
+    chunks.clear()
+    return joined
+
+
 def _runs(hashes: UInt64Array, values: Int32Array) -> tuple[UInt64Array, Int64Array, Int32Array]:
     """Pairs of key hashes and values as the distinct hashes, ascending, where each one's
     values start, and the values (each key's ascending, repeats dropped)."""
@@ -384,8 +394,10 @@ def _runs(hashes: UInt64Array, values: Int32Array) -> tuple[UInt64Array, Int64Ar
         order = np.argsort(hashes, kind="stable")
     else:
         order = np.lexsort((values, hashes))
-    hashes, values = hashes[order], values[order]
-    del order  # arrays of millions: each is let go as soon as it is used
+    # Arrays of millions at a million aliases: each is let go as soon as it is used.
+    hashes = hashes[order]
+    values = values[order]
+    del order
     if len(hashes):
         keep = np.ones(len(hashes), dtype=bool)
         keep[1:] = (hashes[1:] != hashes[:-1]) | (values[1:] != values[:-1])

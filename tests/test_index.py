@@ -257,3 +257,30 @@ def test_shared_postings_are_those_of_two_words_or_more(postings: list[list[int]
     assert _shared(voters).tolist() == numbers[votes >= 2].tolist()
     pool, values = voters[0], voters[1]
     assert _members(values, pool).tolist() == [value in set(pool.tolist()) for value in values]
+
+
+_TABLE_WORDS = sorted(INDEX.vocabulary)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_TABLE_WORDS), st.integers(0, 12), st.booleans()),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_neighbours_looked_up_together_are_those_looked_up_alone(
+    drawn: list[tuple[str, int, bool]],
+) -> None:
+    """resolve_many looks up the neighbours of a batch's words at once: each word must get
+    what a lookup of it alone gets (table words, and typos made by dropping a letter)."""
+    words = [word[:cut] + word[cut + 1 :] if typo else word for word, cut, typo in drawn]
+    queries = [analyze(word) for word in words]
+    index = INDEX
+    index._neighbour_cache.clear()
+    index.look_up_neighbours(queries)
+    together = dict(index._neighbour_cache)
+    index._neighbour_cache.clear()
+    alone = {word: index._neighbours(word) for word in together}
+    assert together == alone
+    assert set(together) == {word for query in queries for word in query.phonetic.split()}

@@ -673,34 +673,60 @@ class CandidateIndex:
         if known is not None:
             return known
         found: tuple[str, ...] = ()
+        if _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
+            positions = self.neighbours.get_many(self._deletion_keys(token)).tolist()
+            found = _nearest(token, self.vocabulary.take(positions))
+        self._remember_neighbours(token, found)
+        return found
+
+    def look_up_neighbours(self, queries: Iterable[Normalization]) -> None:
+        """Find the fuzzy neighbours of the words of many mentions at once, each word's the
+        same as :meth:`candidates` finds alone, with one lookup of the index for all of them:
+        what ``Resolver.resolve_many`` does before resolving a batch of mentions.
+
+        >>> from namenorm import load_table
+        >>> index = CandidateIndex.build(load_table())
+        >>> index.look_up_neighbours([analyze("Qasem Solaimani"), analyze("Hadi Ameri")])
+        >>> index.candidate_entities("Solaimani") >= {"qasem-soleimani"}
+        True
+        """
+        words = [
+            word
+            for word in dict.fromkeys(
+                word for query in queries if query.latin for word in query.phonetic.split()
+            )
+            if word not in self._neighbour_cache
+        ]
+        fuzzy = [word for word in words if _fuzzy(word, QUERY_FUZZY_MIN_LENGTH)]
+        for word in words:
+            if not _fuzzy(word, QUERY_FUZZY_MIN_LENGTH):
+                self._remember_neighbours(word, ())
+        keys = [self._deletion_keys(word) for word in fuzzy]
+        runs = self.neighbours.get_each([key for word_keys in keys for key in word_keys])
+        positions: list[list[int]] = []
+        start = 0
+        for word_keys in keys:
+            found = runs[start : start + len(word_keys)]
+            start += len(word_keys)
+            positions.append(sorted_unique(np.concatenate(found)).tolist())
+        strings = self.vocabulary.take([position for some in positions for position in some])
+        start = 0
+        for word, some in zip(fuzzy, positions, strict=True):
+            self._remember_neighbours(word, _nearest(word, strings[start : start + len(some)]))
+            start += len(some)
+
+    def _deletion_keys(self, token: str) -> list[str]:
         # A word of the table is most likely written as meant, so it looks one deletion deep,
         # not two: long words' two-deletion neighbourhoods are the costliest lookups of a
         # query, and only a word the table lacks (a typo) needs them. A common word keeps its
         # neighbours: given names have spellings the keys do not merge (Siavesh, Siavash).
-        if _fuzzy(token, QUERY_FUZZY_MIN_LENGTH):
-            known_word = self.token_position(token) is not None
-            distance = 1 if known_word else _deletion_distance(token)
-            variants = sorted(deletions(token, distance))
-            positions = self.neighbours.get_many(variants).tolist()
-            others = self.vocabulary.take(positions)
-            # Scored in one call: a short word's deletions reach hundreds of tokens.
-            scores = process.cdist(
-                [token],
-                others,
-                scorer=fuzz.ratio,
-                score_cutoff=FUZZY_TOKEN_CUTOFF,
-                dtype=np.float64,
-            )[0].tolist()
-            scored = sorted(
-                (-score, other, position)
-                for position, other, score in zip(positions, others, scores, strict=True)
-                if score and other != token
-            )
-            found = tuple(other for _, other, _ in scored[:FUZZY_TOKEN_LIMIT])
+        known_word = self.token_position(token) is not None
+        return sorted(deletions(token, 1 if known_word else _deletion_distance(token)))
+
+    def _remember_neighbours(self, token: str, found: tuple[str, ...]) -> None:
         if len(self._neighbour_cache) >= _ENTRY_CACHE_SIZE:
             self._neighbour_cache.clear()
         self._neighbour_cache[token] = found
-        return found
 
     def _ranked(self, query: Normalization, numbers: set[int]) -> list[tuple[int, float]]:
         """``numbers`` with a bulk rapidfuzz score against ``query``, best first."""
@@ -780,6 +806,21 @@ def _rebuilt_analysis(
 
 _COLUMNS = ("strings", "texts", "tokens", "phonetics", "skeletons", "vocabulary")
 _MULTIMAPS = ("exact", "words", "vocabulary_ids", "neighbours", "skeleton_owner")
+
+
+def _nearest(token: str, others: Sequence[str]) -> tuple[str, ...]:
+    """The best of the vocabulary words ``others`` (in ascending position, as the deletion
+    index gives them) near enough to ``token``, best first, at most ``FUZZY_TOKEN_LIMIT``."""
+    # Scored in one call: a short word's deletions reach hundreds of tokens.
+    scores = process.cdist(
+        [token], others, scorer=fuzz.ratio, score_cutoff=FUZZY_TOKEN_CUTOFF, dtype=np.float64
+    )[0].tolist()
+    scored = sorted(
+        (-score, other)
+        for other, score in zip(others, scores, strict=True)
+        if score and other != token
+    )
+    return tuple(other for _, other in scored[:FUZZY_TOKEN_LIMIT])
 
 
 def _union(arrays: Sequence[Int32Array]) -> Int32Array:

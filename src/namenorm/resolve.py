@@ -59,6 +59,8 @@ SPARE_ROWS_KEPT = 32
 PARALLEL_QUERIES = 256
 """resolve_many keeps to one process below this many distinct mentions, whatever ``workers``."""
 CHUNKS_PER_WORKER = 4
+BATCH_NAMES = 1024
+"""resolve_many looks up the fuzzy word neighbours of this many names together."""
 COMENTION_MIN_LENGTH = 5
 """Another name of the entity counts as co-mentioned only if it has this many letters or more."""
 
@@ -500,13 +502,15 @@ class Resolver:
         _add_rivalry(rows)
         return rows
 
-    def _base_rows(self, name: str) -> _Base:
-        """The features of ``name`` that do not depend on its context, and the candidates
-        left in reserve; cached per name: a corpus names the same people again and again."""
+    def _base_rows(self, name: str, query: Normalization | None = None) -> _Base:
+        """The features of ``name`` (whose analysis is ``query``, when known) that do not
+        depend on its context, and the candidates left in reserve; cached per name: a corpus
+        names the same people again and again."""
         cached = self._base_cache.get(name)
         if cached is not None:
             return cached
-        query = analyze(name)
+        if query is None:
+            query = analyze(name)
         rows: list[_PairRow] = []
         spare: Sequence[int] = ()
         if query.text and len(query.tokens) <= MAX_NAME_WORDS:
@@ -853,11 +857,32 @@ class Resolver:
             raise ValueError(f"{len(queries)} names but {len(given)} contexts")
         distinct = list(dict.fromkeys(zip(queries, given, strict=True)))
         if workers == 1 or len(distinct) < PARALLEL_QUERIES:
-            answers = [self.resolve(n, context=c, threshold=threshold) for n, c in distinct]
+            answers = self._resolve_batch(distinct, threshold)
         else:
             answers = self._resolve_in_processes(distinct, threshold, workers)
         found = dict(zip(distinct, answers, strict=True))
         return [found[query] for query in zip(queries, given, strict=True)]
+
+    def _resolve_batch(
+        self, queries: Sequence[tuple[str, str | None]], threshold: float | None
+    ) -> list[Match | None]:
+        """:meth:`resolve` of each (name, context), the names' fuzzy word neighbours looked up
+        together first, ``BATCH_NAMES`` names at a time."""
+        answers: list[Match | None] = []
+        for start in range(0, len(queries), BATCH_NAMES):
+            batch = queries[start : start + BATCH_NAMES]
+            analyses = {
+                name: analyze(name)
+                for name in dict.fromkeys(name for name, _ in batch)
+                if name not in self._base_cache
+            }
+            self.index.look_up_neighbours(analyses.values())
+            for name, query in analyses.items():
+                self._base_rows(name, query)
+            answers.extend(
+                self.resolve(name, context=context, threshold=threshold) for name, context in batch
+            )
+        return answers
 
     def _resolve_in_processes(
         self, queries: list[tuple[str, str | None]], threshold: float | None, workers: int
@@ -969,10 +994,7 @@ def _start_worker(snapshot: str, threshold: float, model: ConfidenceModel) -> No
 def _resolve_chunk(
     queries: Sequence[tuple[str, str | None]], threshold: float | None
 ) -> list[Match | None]:
-    resolver = _WORKER[0]
-    return [
-        resolver.resolve(name, context=context, threshold=threshold) for name, context in queries
-    ]
+    return _WORKER[0]._resolve_batch(queries, threshold)
 
 
 def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:

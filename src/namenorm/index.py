@@ -621,6 +621,9 @@ class CandidateIndex:
         it or one of its neighbours."""
         words = query.phonetic.split() if query.latin else query.skeleton.split()
         prefix = _WORD if query.latin else _SKELETON_WORD
+        # Lone: one word as written (a script mention's one-letter skeleton words, skipped
+        # below, still count).
+        lone = len(words) == 1
         if not query.latin:
             words = [word for word in words if len(word) >= 2]
         # Each word with its neighbours; the postings of all of them are looked up together.
@@ -640,7 +643,7 @@ class CandidateIndex:
                 continue
             joined = _union(postings)
             voters.append(joined)
-            if self._is_rare(word, joined, lone=len(words) == 1):
+            if self._is_rare(word, joined, lone=lone):
                 rare.append(joined)
         if not voters:
             return set()

@@ -15,6 +15,7 @@ from namenorm.columns import (
     hash_key,
     hash_keys,
     multimap_problem,
+    sorted_union,
     sorted_unique,
 )
 
@@ -54,6 +55,14 @@ def test_take_reads_what_single_reads_read(strings: list[str], data: st.DataObje
     column = StringColumn.from_strings(strings)
     positions = data.draw(st.lists(st.integers(0, len(strings) - 1), max_size=3 * BATCH_KEYS))
     assert column.take(positions) == [strings[position] for position in positions]
+
+
+@given(st.lists(st.lists(st.integers(-5, 60), max_size=20), max_size=4))
+def test_sorted_union_is_numpy_union(lists: list[list[int]]) -> None:
+    arrays = [np.unique(np.asarray(values, dtype=np.int32)) for values in lists]
+    found = sorted_union(arrays)
+    assert found.tolist() == sorted(set().union(*lists))
+    assert found.dtype == np.int32
 
 
 @given(st.lists(st.integers(-5, 2**31 - 1), max_size=200))

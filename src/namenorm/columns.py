@@ -32,6 +32,7 @@ __all__ = [
     "hash_keys",
     "multimap_problem",
     "sequence_position",
+    "sorted_union",
     "sorted_unique",
 ]
 
@@ -88,6 +89,18 @@ def sorted_unique(values: Int32Array) -> Int32Array:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def sorted_union(arrays: Sequence[Int32Array]) -> Int32Array:
+    """The values of ``arrays`` (each ascending, without repeats) together, ascending and
+    without repeats: one array is its own union, as most lookups find one run.
+
+    >>> sorted_union([np.array([1, 4], dtype=np.int32), np.array([2, 4], dtype=np.int32)]).tolist()
+    [1, 2, 4]
+    """
+    if not arrays:
+        return np.empty(0, dtype=np.int32)
+    return arrays[0] if len(arrays) == 1 else sorted_unique(np.concatenate(arrays))
 
 
 def sequence_position(position: int, size: int, what: str) -> int:
@@ -344,8 +357,7 @@ class KeyMultimap:
     def get_many(self, keys: Sequence[str]) -> Int32Array:
         """The values of all ``keys`` together, ascending and without repeats."""
         if len(keys) < BATCH_KEYS:
-            found = self.get_each(keys)
-            return sorted_unique(np.concatenate(found)) if found else self.values[:0]
+            return sorted_union(self.get_each(keys))
         starts, ends = self._bounds(keys)
         counts = ends - starts
         total = int(counts.sum())

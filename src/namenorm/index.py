@@ -37,7 +37,7 @@ from namenorm.columns import (
     StringColumn,
     hash_keys,
     sequence_position,
-    sorted_unique,
+    sorted_union,
 )
 from namenorm.model import Entity, Normalization
 from namenorm.normalize import analyze
@@ -641,7 +641,7 @@ class CandidateIndex:
             start += len(near)
             if not postings:
                 continue
-            joined = _union(postings)
+            joined = sorted_union(postings)
             voters.append(joined)
             if self._is_rare(word, joined, lone=lone):
                 rare.append(joined)
@@ -651,7 +651,7 @@ class CandidateIndex:
         parts = list(rare)
         if len(voters) >= 2:
             parts.append(_shared(voters))
-        found = _union(parts) if parts else voters[0][:0]
+        found = sorted_union(parts)
         if not len(found):
             # Only common words, and no entry has two of them: the rarest word's entries.
             found = min(voters, key=len)
@@ -711,7 +711,7 @@ class CandidateIndex:
         for word_keys in keys:
             found = runs[start : start + len(word_keys)]
             start += len(word_keys)
-            positions.append(sorted_unique(np.concatenate(found)).tolist())
+            positions.append(sorted_union(found).tolist())
         strings = self.vocabulary.take([position for some in positions for position in some])
         start = 0
         for word, some in zip(fuzzy, positions, strict=True):
@@ -826,12 +826,6 @@ def _nearest(token: str, others: Sequence[str]) -> tuple[str, ...]:
     return tuple(other for _, other in scored[:FUZZY_TOKEN_LIMIT])
 
 
-def _union(arrays: Sequence[Int32Array]) -> Int32Array:
-    """The values of ``arrays`` (each sorted, without repeats) together, ascending: one array
-    is its own union, and most words have no neighbour with postings of its own."""
-    return arrays[0] if len(arrays) == 1 else sorted_unique(np.concatenate(arrays))
-
-
 def _members(values: Int32Array, pool: Int32Array) -> npt.NDArray[np.bool_]:
     """Which of ``values`` are in ``pool`` (sorted, without repeats), by binary search: a
     short list against tens of thousands of postings, without sorting them again."""
@@ -849,7 +843,7 @@ def _shared(voters: Sequence[Int32Array]) -> Int32Array:
     for first, second in itertools.combinations(voters, 2):
         short, long = (first, second) if len(first) <= len(second) else (second, first)
         found.append(short[_members(short, long)])
-    return sorted_unique(np.concatenate(found))
+    return sorted_union(found)
 
 
 def _exact_pairs(

@@ -48,8 +48,9 @@ MIN_SKELETON_TOKEN = 2
 MIN_SKELETON_NAME = 3
 """Two names match on their consonant skeletons only if it has at least this many consonants:
 two consonants are shared by too many names (علاوي إياد, "l d", is not Ελλάδα, "ld")."""
-_VOWELS = re.compile("[aiuy]")
 _VOWEL_LETTERS = frozenset("aiuy")
+"""The vowels of a phonetic key, which its consonant skeleton drops."""
+_VOWELS = re.compile("[" + "".join(sorted(_VOWEL_LETTERS)) + "]")
 UNMATCHED_SATURATION = 2
 """Mention words left unmatched beyond this many count as this many."""
 LONG_TOKEN = 9

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import pickle
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from namenorm import columns
 from namenorm.columns import (
     BATCH_KEYS,
     KeyMultimap,
@@ -31,6 +33,13 @@ def test_a_string_column_gives_back_what_it_stored(strings: list[str]) -> None:
     assert column[:] == strings
     if strings:
         assert column[-1] == strings[-1]
+
+
+@given(st.lists(texts, max_size=30), st.integers(1, 8))
+def test_iterating_a_column_reads_across_its_chunks(strings: list[str], chunk: int) -> None:
+    # A column is read a chunk of offsets at a time: each boundary must lose nothing.
+    with mock.patch.object(columns, "_ITERATION_CHUNK", chunk):
+        assert list(StringColumn.from_strings(strings)) == strings
 
 
 def test_a_string_column_refuses_positions_outside_it() -> None:

@@ -245,7 +245,8 @@ class Annotator:
             if spotter is not None
             else Spotter(
                 resolver.table.entities,
-                normalized=(entry.analysis.text for entry in resolver.index.entries),
+                # The index keeps each string's normalized text: read, not analyzed again.
+                normalized=resolver.index.texts,
             )
         )
         self._known: dict[str, bool] = {}

@@ -161,12 +161,12 @@ def _pattern_forms(string: str) -> set[str]:
     """The forms of a table string the automaton looks for: folded (hyphens as spaces) and
     with its hyphens closed up ("al-Sudani" as "alsudani")."""
     forms = set()
-    for variant in (string, string.replace("-", "")):
+    for variant in (string, string.replace("-", "")) if "-" in string else (string,):
         folded = fold_for_matching(variant)
         # Punctuation inside a string folds to spaces the text keeps too ("Washington, D.C."
         # as "washington  d c"): the form as folded finds it, the squeezed form other spacing.
         for form in (folded.strip(), " ".join(folded.split())):
-            if len(form.replace(" ", "")) >= 2:
+            if len(form) - form.count(" ") >= 2:
                 forms.add(form)
     return forms
 
@@ -193,8 +193,11 @@ def _short_line_between(text: str, end: int, start: int) -> bool:
 
 
 def _lowercase_allowed(string: str, role: str) -> bool:
-    letters = sum(char.isalpha() for char in string)
-    return role != "error" and not string.isupper() and letters >= LOWERCASE_MIN_LETTERS
+    return (
+        role != "error"
+        and not string.isupper()
+        and sum(map(str.isalpha, string)) >= LOWERCASE_MIN_LETTERS
+    )
 
 
 class Spotter:
@@ -221,18 +224,21 @@ class Spotter:
             strings += [(alias, "alias") for alias in entity.aliases]
             strings += [(error, "error") for error in entity.errors]
             for string, role in strings:
+                allowed = _lowercase_allowed(string, role)
+                upper = string.isupper()
                 for form in _pattern_forms(string):
-                    lowercase[form] = lowercase.get(form, False) or _lowercase_allowed(string, role)
+                    lowercase[form] = lowercase.get(form, False) or allowed
                     # A form any of whose strings is written in capitals is found only in
                     # capitals ("IS", "US"), unless another string allows it.
-                    acronym[form] = acronym.get(form, True) and string.isupper()
+                    acronym[form] = acronym.get(form, True) and upper
                     if string.endswith("."):
                         # The fold drops the final dot of "U.S."; the hit takes it back.
                         dotted.add(form)
         for string in normalized:
             for form in _pattern_forms(string):
-                lowercase.setdefault(form, _lowercase_allowed(string, "alias"))
-                acronym.setdefault(form, False)
+                if form not in lowercase:
+                    lowercase[form] = _lowercase_allowed(string, "alias")
+                    acronym[form] = False
         self._forms = tuple(sorted(lowercase))
         self._lowercase = tuple(lowercase[form] for form in self._forms)
         self._acronym = tuple(acronym[form] for form in self._forms)

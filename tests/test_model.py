@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from namenorm import Entity, Step
+from namenorm import Entity, Evidence, Step
 
 
 def test_entity_lists_become_tuples_and_attributes_are_read_only() -> None:
@@ -43,3 +45,14 @@ def test_negatives_come_last_so_positional_arguments_keep_their_meaning() -> Non
     assert dict(entity.attributes) == {"x": 1}
     assert entity.negatives == ()
     assert Entity(id="a", name="A", negatives=["B"]) != Entity(id="a", name="A")
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(["exact", "ratio", "surname", "context"]), st.floats(0, 1))),
+    st.sampled_from(["exact", "ratio", "surname", "context", "absent"]),
+)
+def test_a_feature_reads_as_the_features_would_as_a_dict(
+    features: list[tuple[str, float]], name: str
+) -> None:
+    evidence = Evidence(query="q", alias="a", alias_role="name", features=tuple(features))
+    assert evidence.feature(name) == dict(features).get(name, 0.0)

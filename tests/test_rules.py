@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from unidecode import unidecode
 
 from namenorm import RulesError
 from namenorm.resources import read_text
@@ -115,3 +116,12 @@ def test_a_script_rule_is_its_translation_table(text: str) -> None:
             if rules.script_rule_of[letter] == rule_id
         }
         assert rules.rules[rule_id](text) == text.translate(table)
+
+
+@given(st.text())
+def test_transliteration_maps_each_character_on_its_own(text: str) -> None:
+    # Runs of non-ASCII characters go to unidecode whole: the same as one character at a
+    # time, and ASCII is never touched.
+    transliterate = load_rules().rules["translit.unidecode"]
+    expected = "".join(char if char.isascii() else unidecode(char) for char in text)
+    assert transliterate(text) == expected

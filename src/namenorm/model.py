@@ -215,8 +215,17 @@ class Evidence:
     model: str = ""
 
     def feature(self, name: str) -> float:
-        """Return one feature by name (0.0 when absent)."""
-        return dict(self.features).get(name, 0.0)
+        """Return one feature by name (0.0 when absent; the last one when repeated).
+
+        >>> Evidence(query="a", alias="a", alias_role="name",
+        ...          features=(("exact", 1.0),)).feature("ratio")
+        0.0
+        """
+        # A scan, not a dict: running text asks three features of every reading.
+        for feature, value in reversed(self.features):
+            if feature == name:
+                return value
+        return 0.0
 
 
 @attrs.frozen

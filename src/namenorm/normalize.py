@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from namenorm.errors import RulesError
 from namenorm.model import Normalization, Step
 from namenorm.resources import register_cache
-from namenorm.rules import RuleSet, fold, load_rules
+from namenorm.rules import Rule, RuleSet, fold, load_rules
 
 __all__ = [
     "analyze",
@@ -143,6 +143,15 @@ def _stages(rules: RuleSet) -> list[str]:
 
 
 @register_cache
+@functools.cache
+def _stage_rules() -> tuple[tuple[str, Rule], ...]:
+    """The stages of the loaded rules with their functions, in order: worked out once, as
+    every name and every sentence of running text goes through them."""
+    rules = load_rules()
+    return tuple((rule_id, rules.rules[rule_id]) for rule_id in _stages(rules))
+
+
+@register_cache
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def analyze(name: str) -> Normalization:
     """Normalize ``name`` and compute its keys, recording every rule that changed it.
@@ -158,8 +167,8 @@ def analyze(name: str) -> Normalization:
     rules = load_rules()
     text = name
     steps: list[Step] = []
-    for rule_id in _stages(rules):
-        after = rules.rules[rule_id](text)
+    for rule_id, rule in _stage_rules():
+        after = rule(text)
         if after != text:
             steps.append(Step(rule=rule_id, before=text, after=after))
             text = after
@@ -196,9 +205,8 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("Iraqi Prime Minister Mustafa al-Kadhimi's government")
     'iraqi prime minister mustafa al kadhimis government'
     """
-    rules = load_rules()
-    for rule_id in _stages(rules):
-        text = rules.rules[rule_id](text)
+    for _, rule in _stage_rules():
+        text = rule(text)
     return text
 
 

@@ -177,11 +177,15 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_NON_ASCII = re.compile("[^\\x00-\\x7f]+")
+
+
 def _transliterate(text: str) -> str:
     # Only touch the non-ASCII characters, so ASCII text is never altered by unidecode.
     if text.isascii():
         return text
-    return "".join(char if char.isascii() else unidecode(char) for char in text)
+    # unidecode maps each character on its own, so a run of them is one call.
+    return _NON_ASCII.sub(lambda run: unidecode(run.group()), text)
 
 
 def fold(token: str, rules: Iterable[tuple[str, Rule]]) -> str:

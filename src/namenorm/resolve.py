@@ -229,8 +229,9 @@ def _key_word(phrase: str) -> str:
     return max(phrase.split(), key=len)
 
 
-_normalized_mention = register_cache(functools.lru_cache(maxsize=BASE_CACHE_SIZE)(normalize_text))
-"""normalize_text of a mention, remembered: running text repeats its names."""
+_normalized_phrase = register_cache(functools.lru_cache(maxsize=BASE_CACHE_SIZE)(normalize_text))
+"""normalize_text of a mention or of a context word, remembered: running text repeats its
+names, and a table's entities share their context words ("militia", "parliament")."""
 
 
 def _normalize_context(context: str) -> str:
@@ -341,7 +342,7 @@ class Resolver:
             return known
         index = self.index
         entity = index.entities[entity_index]
-        terms = tuple(dict.fromkeys(t for t in (normalize_text(w) for w in entity.context) if t))
+        terms = tuple(dict.fromkeys(t for t in map(_normalized_phrase, entity.context) if t))
         # Read off the columns, without building entries: this runs for every candidate
         # held in reserve of every new mention of running text.
         names = {index.texts[n] for n in self._name_numbers(entity_index)}
@@ -735,7 +736,7 @@ class Resolver:
         limit = self.threshold if threshold is None else threshold
         prepared = None
         if context is not None:
-            own = _padded(_normalized_mention(name))
+            own = _padded(_normalized_phrase(name))
             # The mention itself is not context.
             prepared = context.text.replace(own, _MENTION_GAP) if own.strip() else context.text
         # The words of the sentence without the mention: a candidate's names share the

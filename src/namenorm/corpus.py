@@ -30,10 +30,11 @@ from typing import Any, BinaryIO, Literal, TypeAlias
 
 import attrs
 
+from namenorm._worker import freeze_heap
 from namenorm.annotate import Annotation, Annotator
 from namenorm.confidence import ConfidenceModel
 from namenorm.errors import CorpusError
-from namenorm.resolve import Resolver, _freeze_worker_heap
+from namenorm.resolve import Resolver
 from namenorm.tables import load_table
 
 __all__ = [
@@ -283,7 +284,7 @@ def _start_worker(snapshot: str, threshold: float, model: ConfidenceModel) -> No
     global _WORKER_ANNOTATOR  # noqa: PLW0603 - one annotator per worker process, built once
     table = load_table(snapshot)
     _WORKER_ANNOTATOR = Resolver(table, threshold=threshold, model=model).annotator()
-    _freeze_worker_heap()
+    freeze_heap()
 
 
 def _annotate_batch(

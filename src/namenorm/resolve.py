@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
-import gc
 import multiprocessing
 import os
 import re
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from namenorm._worker import freeze_heap
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.index import ROLES, CandidateIndex, Entry
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
@@ -979,19 +979,9 @@ class Resolver:
 _WORKER: list[Resolver] = []
 
 
-def _freeze_worker_heap() -> None:
-    """In a worker process of namenorm's own, once its resolver is built: move every object
-    alive into the collector's permanent generation. The table and index are kept to the
-    end, and the collector would otherwise walk all of them again and again (at a million
-    aliases, a sixth of the time spent resolving). Never called in the user's own process.
-    """
-    gc.collect()
-    gc.freeze()
-
-
 def _start_worker(snapshot: str, threshold: float, model: ConfidenceModel) -> None:
     _WORKER.append(Resolver(load_table(snapshot), threshold=threshold, model=model))
-    _freeze_worker_heap()
+    freeze_heap()
 
 
 def _resolve_chunk(

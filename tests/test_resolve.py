@@ -17,6 +17,7 @@ from namenorm import (
     load_table,
     normalize,
     phonetic_key,
+    resolve,
 )
 from namenorm.resolve import _MENTION_GAP, SPARE_ROWS_KEPT
 
@@ -496,3 +497,35 @@ def test_called_back_rows_are_kept_within_bounds_and_change_no_answer() -> None:
         fresh = Resolver(BUILTIN)
         assert remembered == fresh.link(mention, fresh.prepare_context(sentence))
     assert 0 < len(base.spare_rows) <= SPARE_ROWS_KEPT
+
+
+def _weights_kept(resolver: Resolver) -> int:
+    return sum(
+        1 + len(base.rows) + len(base.spare_rows) + sum(len(n) for _, n in base.spare) // 64
+        for base in resolver._base_cache.values()
+    )
+
+
+def test_a_resolver_keeps_a_bounded_number_of_candidate_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A corpus of new names must not grow the resolver without bound: the mentions it keeps
+    # hold at most BASE_ROWS_KEPT rows in all (or a single mention, however many it has).
+    monkeypatch.setattr(resolve, "BASE_ROWS_KEPT", 40)
+    resolver = Resolver(BUILTIN)
+    context = "Iraqi Prime Minister Mustafa al-Kadhimi met Hadi al-Amiri in Baghdad."
+    for _, name in NAMES[:300]:
+        resolver.resolve(name, context=context)
+        assert len(resolver._base_cache) == 1 or _weights_kept(resolver) <= 40
+        assert resolver._base_rows_kept == _weights_kept(resolver)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from([name for _, name in NAMES]), min_size=1, max_size=30))
+def test_forgetting_mentions_never_changes_an_answer(names: list[str]) -> None:
+    # A resolver that starts afresh after every few rows answers as one that keeps them all.
+    keeping, forgetting = Resolver(BUILTIN), Resolver(BUILTIN)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(resolve, "BASE_ROWS_KEPT", 3)
+        forgetful = [forgetting.resolve(name, context=name) for name in names]
+    assert forgetful == [keeping.resolve(name, context=name) for name in names]

@@ -54,6 +54,12 @@ MAX_NAME_WORDS = 12
 without a search whose cost grows with its length."""
 BASE_CACHE_SIZE = 65_536
 """How many mentions' context-free features a resolver keeps (then it starts afresh)."""
+BASE_ROWS_KEPT = 65_536
+"""How many candidate rows those mentions may hold in all (then it starts afresh): a row is
+a few KB, and against a million aliases a mention has a dozen or more, so a count of mentions
+alone would let a corpus of new names grow the resolver by gigabytes."""
+_SPARE_PER_ROW = 64
+"""Candidates held in reserve that weigh as much as one row (a number each)."""
 SPARE_ROWS_KEPT = 32
 """How many called-back candidates' rows a resolver keeps per mention."""
 PARALLEL_QUERIES = 256
@@ -315,6 +321,7 @@ class Resolver:
         self._annotator: Annotator | None = None
         self._link_cache: dict[tuple[object, ...], Link] = {}
         self._base_cache: dict[str, _Base] = {}
+        self._base_rows_kept = 0
 
     @property
     def table(self) -> AliasTable:
@@ -530,10 +537,20 @@ class Resolver:
         base = _Base(
             query, rows, spare=tuple((index, tuple(numbers)) for index, numbers in grouped.items())
         )
-        if len(self._base_cache) >= BASE_CACHE_SIZE:
-            self._base_cache.clear()
+        weight = 1 + len(rows) + len(spare) // _SPARE_PER_ROW
+        if (
+            len(self._base_cache) >= BASE_CACHE_SIZE
+            or self._base_rows_kept + weight > BASE_ROWS_KEPT
+        ):
+            self._forget_mentions()
         self._base_cache[name] = base
+        self._base_rows_kept += weight
         return base
+
+    def _forget_mentions(self) -> None:
+        """Start the cache of mentions' rows afresh (see ``BASE_ROWS_KEPT``)."""
+        self._base_cache.clear()
+        self._base_rows_kept = 0
 
     def _key_words(self, base: _Base, *, spare: bool) -> frozenset[str]:
         """The key words of the entities of ``base``'s candidates, or of its reserve."""
@@ -597,6 +614,9 @@ class Resolver:
                 found[entry.number] = (entry, features)
             if len(known) + len(found) <= SPARE_ROWS_KEPT:
                 known.update(found)
+                self._base_rows_kept += len(found)
+                if self._base_rows_kept > BASE_ROWS_KEPT:
+                    self._forget_mentions()
             else:
                 known = {**known, **found}
         extra = [row for row in map(known.__getitem__, called) if row is not None]

@@ -24,6 +24,7 @@ import functools
 import multiprocessing
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -249,6 +250,13 @@ def _padded(text: str) -> str:
     return f" {text} "
 
 
+def _weight(base: _Base) -> int:
+    """What a kept mention counts against ``BASE_ROWS_KEPT``: its rows, those called back, and
+    its reserve (a number an entry)."""
+    spare = sum(len(numbers) for _, numbers in base.spare)
+    return 1 + len(base.rows) + len(base.spare_rows) + spare // _SPARE_PER_ROW
+
+
 def _owners(rows: Sequence[_Row], test: Callable[[Entry, dict[str, float]], bool]) -> set[int]:
     return {entry.entity_index for entry, features, _ in rows if test(entry, features)}
 
@@ -320,7 +328,8 @@ class Resolver:
         self._negatives: dict[str, frozenset[str]] = {}
         self._annotator: Annotator | None = None
         self._link_cache: dict[tuple[object, ...], Link] = {}
-        self._base_cache: dict[str, _Base] = {}
+        # Least recently used first: the mentions a corpus keeps naming stay.
+        self._base_cache: OrderedDict[str, _Base] = OrderedDict()
         self._base_rows_kept = 0
 
     @property
@@ -516,6 +525,7 @@ class Resolver:
         names the same people again and again."""
         cached = self._base_cache.get(name)
         if cached is not None:
+            self._base_cache.move_to_end(name)
             return cached
         if query is None:
             query = analyze(name)
@@ -537,20 +547,25 @@ class Resolver:
         base = _Base(
             query, rows, spare=tuple((index, tuple(numbers)) for index, numbers in grouped.items())
         )
-        weight = 1 + len(rows) + len(spare) // _SPARE_PER_ROW
-        if (
-            len(self._base_cache) >= BASE_CACHE_SIZE
-            or self._base_rows_kept + weight > BASE_ROWS_KEPT
-        ):
-            self._forget_mentions()
+        if not self._base_cache:
+            self._base_rows_kept = 0  # emptied from outside, or never filled
+        weight = _weight(base)
+        self._make_room(weight, adding=True)
         self._base_cache[name] = base
         self._base_rows_kept += weight
         return base
 
-    def _forget_mentions(self) -> None:
-        """Start the cache of mentions' rows afresh (see ``BASE_ROWS_KEPT``)."""
-        self._base_cache.clear()
-        self._base_rows_kept = 0
+    def _make_room(self, weight: int, *, adding: bool) -> None:
+        """Forget the mentions used least recently until ``weight`` more rows fit (and, when
+        ``adding`` one, a mention more): see ``BASE_ROWS_KEPT``. The mention used last is kept
+        when nothing is added, however many rows it holds."""
+        cache = self._base_cache
+        while len(cache) > (0 if adding else 1) and (
+            (adding and len(cache) >= BASE_CACHE_SIZE)
+            or self._base_rows_kept + weight > BASE_ROWS_KEPT
+        ):
+            _, oldest = cache.popitem(last=False)
+            self._base_rows_kept -= _weight(oldest)
 
     def _key_words(self, base: _Base, *, spare: bool) -> frozenset[str]:
         """The key words of the entities of ``base``'s candidates, or of its reserve."""
@@ -614,9 +629,9 @@ class Resolver:
                 found[entry.number] = (entry, features)
             if len(known) + len(found) <= SPARE_ROWS_KEPT:
                 known.update(found)
-                self._base_rows_kept += len(found)
-                if self._base_rows_kept > BASE_ROWS_KEPT:
-                    self._forget_mentions()
+                if self._base_cache.get(name) is base:
+                    self._base_rows_kept += len(found)
+                    self._make_room(0, adding=False)
             else:
                 known = {**known, **found}
         extra = [row for row in map(known.__getitem__, called) if row is not None]
@@ -900,8 +915,6 @@ class Resolver:
                 if name not in self._base_cache
             }
             self.index.look_up_neighbours(analyses.values())
-            for name, query in analyses.items():
-                self._base_rows(name, query)
             answers.extend(
                 self.resolve(name, context=context, threshold=threshold) for name, context in batch
             )

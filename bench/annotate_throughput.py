@@ -62,7 +62,6 @@ import platform
 import pstats
 import random
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -72,7 +71,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from common import CpuWatch, memory_kb, source_revision, wait_for_idle
+from common import ChildPeak, CpuWatch, memory_kb, source_revision, wait_for_idle
 from synthetic import entity_strings, generated_entities, string_count, variant
 
 import namenorm
@@ -455,18 +454,20 @@ def run_namenorm_many(
         started = time.perf_counter()
         up = None
         position = 0
-        for document, annotation in annotate_documents(documents, resolver, workers=workers):
-            if up is None:
-                up = time.perf_counter()
-                assert document.id == "start-marker"
-                continue
-            score.add(text.plants[position], namenorm_found(annotation))
-            position += 1
-        finished = time.perf_counter()
+        with ChildPeak() as workers_peak:
+            annotated = annotate_documents(documents, resolver, workers=workers)
+            for document, annotation in annotated:
+                if up is None:
+                    up = time.perf_counter()
+                    assert document.id == "start-marker"
+                    continue
+                score.add(text.plants[position], namenorm_found(annotation))
+                position += 1
+            finished = time.perf_counter()
     finally:
         namenorm.corpus.BATCH_CHARACTERS = default
     assert up is not None
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    children = workers_peak.peak_kb
     return {
         "startup": up - started,
         "seconds": finished - up,

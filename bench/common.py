@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,47 @@ def memory_kb() -> dict[str, int]:
         if key in ("VmRSS", "VmHWM"):
             found[key] = int(value.split()[0])
     return found
+
+
+class ChildPeak:
+    """The largest VmHWM (peak resident memory) of this process's children, sampled while a
+    ``with`` block runs. ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` will not do: Linux carries a
+    process's peak across ``exec``, so a worker that was forked from a large parent and then
+    exec'd a fresh interpreter reports the parent's size."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.interval = interval
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> ChildPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        tasks = Path(f"/proc/{os.getpid()}/task")
+        while True:
+            children = set()
+            for listing in tasks.glob("*/children"):
+                try:
+                    children.update(listing.read_text().split())
+                except OSError:
+                    continue  # the thread ended meanwhile
+            for child in children:
+                try:
+                    status = Path(f"/proc/{child}/status").read_text()
+                except OSError:
+                    continue  # the process ended meanwhile
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+            if self._done.wait(self.interval):
+                return
 
 
 def _busy_seconds() -> tuple[float, float]:

@@ -59,7 +59,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from common import CpuWatch, memory_kb, source_revision
+from common import ChildPeak, CpuWatch, memory_kb, source_revision
 from rapidfuzz import fuzz, process
 from synthetic import (
     CATEGORIES,
@@ -401,10 +401,11 @@ def run_namenorm_many(options: argparse.Namespace, queries: list[Query]) -> dict
     names = [q.query for q in queries]
     watch = CpuWatch()
     started = time.perf_counter()
-    if options.workers == 1:
-        matches = resolver.resolve_many(names)
-    else:
-        matches = resolver.resolve_many(names, workers=options.workers)
+    with ChildPeak() as workers_peak:
+        if options.workers == 1:
+            matches = resolver.resolve_many(names)
+        else:
+            matches = resolver.resolve_many(names, workers=options.workers)
     total = time.perf_counter() - started
     parallel = getattr(sys.modules[type(resolver).__module__], "PARALLEL_QUERIES", None)
     figures.update(
@@ -412,16 +413,10 @@ def run_namenorm_many(options: argparse.Namespace, queries: list[Query]) -> dict
         total=total,
         others_cpu=watch.others(),
         peak_kb=memory_kb()["VmHWM"],
-        children_peak_kb=_children_peak_kb(),
+        children_peak_kb=workers_peak.peak_kb,
         parallel_queries=parallel,
     )
     return figures
-
-
-def _children_peak_kb() -> int:
-    import resource  # noqa: PLC0415 - Unix only, as /proc is
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
 def run_snapshot_save(options: argparse.Namespace, queries: list[Query]) -> dict[str, Any]:

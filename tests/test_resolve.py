@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import concurrent.futures
 from pathlib import Path
 
 import attrs
@@ -529,3 +530,25 @@ def test_forgetting_mentions_never_changes_an_answer(names: list[str]) -> None:
         patch.setattr(resolve, "BASE_ROWS_KEPT", 3)
         forgetful = [forgetting.resolve(name, context=name) for name in names]
     assert forgetful == [keeping.resolve(name, context=name) for name in names]
+
+
+def test_threads_sharing_a_resolver_keep_its_count_of_rows_true(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Four threads resolve the same names in different orders through one resolver that
+    # keeps few rows: every answer is the single-threaded one, and the count of rows kept
+    # matches what the cache holds.
+    monkeypatch.setattr(resolve, "BASE_ROWS_KEPT", 60)
+    names = [name for _, name in NAMES[:120]]
+    expected = {name: Resolver(BUILTIN).resolve(name, context=name) for name in names}
+    shared = Resolver(BUILTIN)
+
+    def work(offset: int) -> list[bool]:
+        order = names[offset:] + names[:offset]
+        return [shared.resolve(name, context=name) == expected[name] for name in order]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(work, [0, 30, 60, 90]))
+    assert all(all(result) for result in results)
+    assert shared._base_rows_kept == _weights_kept(shared)
+    assert len(shared._base_cache) <= 1 or shared._base_rows_kept <= 60

@@ -24,6 +24,7 @@ import functools
 import multiprocessing
 import os
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -54,11 +55,12 @@ MAX_NAME_WORDS = 12
 """A mention of more name words than this is not a name (a sentence, a paragraph): it is NIL,
 without a search whose cost grows with its length."""
 BASE_CACHE_SIZE = 65_536
-"""How many mentions' context-free features a resolver keeps (then it starts afresh)."""
+"""How many mentions' context-free features a resolver keeps (beyond, it forgets the least
+recently used)."""
 BASE_ROWS_KEPT = 65_536
-"""How many candidate rows those mentions may hold in all (then it starts afresh): a row is
-a few KB, and against a million aliases a mention has a dozen or more, so a count of mentions
-alone would let a corpus of new names grow the resolver by gigabytes."""
+"""How many candidate rows those mentions may hold in all (beyond, the least recently used are
+forgotten): a row is a few KB, and against a million aliases a mention has a dozen or more, so
+a count of mentions alone would let a corpus of new names grow the resolver by gigabytes."""
 _SPARE_PER_ROW = 64
 """Candidates held in reserve that weigh as much as one row (a number each)."""
 SPARE_ROWS_KEPT = 32
@@ -328,9 +330,11 @@ class Resolver:
         self._negatives: dict[str, frozenset[str]] = {}
         self._annotator: Annotator | None = None
         self._link_cache: dict[tuple[object, ...], Link] = {}
-        # Least recently used first: the mentions a corpus keeps naming stay.
+        # Least recently used first: the mentions a corpus keeps naming stay. The lock keeps
+        # the order and the count of rows true when threads share the resolver.
         self._base_cache: OrderedDict[str, _Base] = OrderedDict()
         self._base_rows_kept = 0
+        self._base_lock = threading.Lock()
 
     @property
     def table(self) -> AliasTable:
@@ -523,10 +527,11 @@ class Resolver:
         """The features of ``name`` (whose analysis is ``query``, when known) that do not
         depend on its context, and the candidates left in reserve; cached per name: a corpus
         names the same people again and again."""
-        cached = self._base_cache.get(name)
-        if cached is not None:
-            self._base_cache.move_to_end(name)
-            return cached
+        with self._base_lock:
+            cached = self._base_cache.get(name)
+            if cached is not None:
+                self._base_cache.move_to_end(name)
+                return cached
         if query is None:
             query = analyze(name)
         rows: list[_PairRow] = []
@@ -547,18 +552,22 @@ class Resolver:
         base = _Base(
             query, rows, spare=tuple((index, tuple(numbers)) for index, numbers in grouped.items())
         )
-        if not self._base_cache:
-            self._base_rows_kept = 0  # emptied from outside, or never filled
-        weight = _weight(base)
-        self._make_room(weight, adding=True)
-        self._base_cache[name] = base
-        self._base_rows_kept += weight
+        with self._base_lock:
+            earlier = self._base_cache.get(name)
+            if earlier is not None:
+                return earlier  # another thread was first
+            if not self._base_cache:
+                self._base_rows_kept = 0  # emptied from outside, or never filled
+            weight = _weight(base)
+            self._make_room(weight, adding=True)
+            self._base_cache[name] = base
+            self._base_rows_kept += weight
         return base
 
     def _make_room(self, weight: int, *, adding: bool) -> None:
         """Forget the mentions used least recently until ``weight`` more rows fit (and, when
         ``adding`` one, a mention more): see ``BASE_ROWS_KEPT``. The mention used last is kept
-        when nothing is added, however many rows it holds."""
+        when nothing is added, however many rows it holds. Called with the lock held."""
         cache = self._base_cache
         while len(cache) > (0 if adding else 1) and (
             (adding and len(cache) >= BASE_CACHE_SIZE)
@@ -628,10 +637,12 @@ class Resolver:
             for entry, features in self._pair_rows(base.query, missing):
                 found[entry.number] = (entry, features)
             if len(known) + len(found) <= SPARE_ROWS_KEPT:
-                known.update(found)
-                if self._base_cache.get(name) is base:
-                    self._base_rows_kept += len(found)
-                    self._make_room(0, adding=False)
+                with self._base_lock:
+                    added = len(found.keys() - known.keys())
+                    known.update(found)
+                    if self._base_cache.get(name) is base:
+                        self._base_rows_kept += added
+                        self._make_room(0, adding=False)
             else:
                 known = {**known, **found}
         extra = [row for row in map(known.__getitem__, called) if row is not None]

@@ -501,10 +501,7 @@ def test_called_back_rows_are_kept_within_bounds_and_change_no_answer() -> None:
 
 
 def _weights_kept(resolver: Resolver) -> int:
-    return sum(
-        1 + len(base.rows) + len(base.spare_rows) + sum(len(n) for _, n in base.spare) // 64
-        for base in resolver._base_cache.values()
-    )
+    return sum(resolve._weight(base) for base in resolver._base_cache.values())
 
 
 def test_a_resolver_keeps_a_bounded_number_of_candidate_rows(
@@ -524,7 +521,7 @@ def test_a_resolver_keeps_a_bounded_number_of_candidate_rows(
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.sampled_from([name for _, name in NAMES]), min_size=1, max_size=30))
 def test_forgetting_mentions_never_changes_an_answer(names: list[str]) -> None:
-    # A resolver that starts afresh after every few rows answers as one that keeps them all.
+    # A resolver that forgets mentions after every few rows answers as one that keeps them.
     keeping, forgetting = Resolver(BUILTIN), Resolver(BUILTIN)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(resolve, "BASE_ROWS_KEPT", 3)

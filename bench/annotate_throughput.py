@@ -35,8 +35,10 @@ table is the built-in one alone, whose ~1.4k strings are more than 1k):
   variants (a plant is found when a mention overlapping it links to the planted entity);
   precision on planted (of the mentions overlapping a plant, the share linked to the planted
   entity); mentions outside the plants per MB (unjudged: the seed prose names real entities
-  of the built-in table); peak RSS (VmHWM) of a fresh process per table size, and the
-  seconds to build the resolver and its annotator (or the automaton).
+  of the built-in table); peak RSS (VmHWM) of a fresh process per table size, and of each
+  worker (its own VmHWM, sampled while the workers run); the seconds to build the resolver
+  and its annotator (or the automaton); and the floors under one worker (finding the spans
+  alone, and annotating text whose every span was resolved before).
 
 namenorm is far slower than the exact spotter, so the text each size measures is what
 namenorm's one-worker pass got through in ``--budget`` seconds from cold caches (at least one

@@ -413,7 +413,8 @@ def run_namenorm_many(options: argparse.Namespace, queries: list[Query]) -> dict
         total=total,
         others_cpu=watch.others(),
         peak_kb=memory_kb()["VmHWM"],
-        children_peak_kb=workers_peak.peak_kb,
+        # One worker starts no process: whatever child was seen is not namenorm's.
+        children_peak_kb=workers_peak.peak_kb if options.workers > 1 else 0,
         parallel_queries=parallel,
     )
     return figures

@@ -700,9 +700,11 @@ class CandidateIndex:
             )
             if word not in self._neighbour_cache
         ]
-        fuzzy = [word for word in words if _fuzzy(word, QUERY_FUZZY_MIN_LENGTH)]
+        fuzzy: list[str] = []
         for word in words:
-            if not _fuzzy(word, QUERY_FUZZY_MIN_LENGTH):
+            if _fuzzy(word, QUERY_FUZZY_MIN_LENGTH):
+                fuzzy.append(word)
+            else:
                 self._remember_neighbours(word, ())
         keys = [self._deletion_keys(word) for word in fuzzy]
         runs = self.neighbours.get_each([key for word_keys in keys for key in word_keys])

@@ -523,17 +523,15 @@ class Resolver:
         _add_rivalry(rows)
         return rows
 
-    def _base_rows(self, name: str, query: Normalization | None = None) -> _Base:
-        """The features of ``name`` (whose analysis is ``query``, when known) that do not
-        depend on its context, and the candidates left in reserve; cached per name: a corpus
-        names the same people again and again."""
+    def _base_rows(self, name: str) -> _Base:
+        """The features of ``name`` that do not depend on its context, and the candidates
+        left in reserve; cached per name: a corpus names the same people again and again."""
         with self._base_lock:
             cached = self._base_cache.get(name)
             if cached is not None:
                 self._base_cache.move_to_end(name)
                 return cached
-        if query is None:
-            query = analyze(name)
+        query = analyze(name)
         rows: list[_PairRow] = []
         spare: Sequence[int] = ()
         if query.text and len(query.tokens) <= MAX_NAME_WORDS:
@@ -920,12 +918,11 @@ class Resolver:
         answers: list[Match | None] = []
         for start in range(0, len(queries), BATCH_NAMES):
             batch = queries[start : start + BATCH_NAMES]
-            analyses = {
-                name: analyze(name)
+            self.index.look_up_neighbours(
+                analyze(name)
                 for name in dict.fromkeys(name for name, _ in batch)
                 if name not in self._base_cache
-            }
-            self.index.look_up_neighbours(analyses.values())
+            )
             answers.extend(
                 self.resolve(name, context=context, threshold=threshold) for name, context in batch
             )

@@ -38,8 +38,8 @@ TABLE = [
 
 TEXTS = {
     "a.txt": "Ghasem Soleymani met Mojtaba Khamenei in Iraq. Later Khamenei spoke to Iranian "
-    "officials.\nHezbollah and Kataeb Hizbullah fighters crossed from Iran. Soleimani left "
-    "Baghdad.\n",
+    "officials.\nHizbullah fighters crossed from Iran. Hezbollah and Kataeb denied it. "
+    "Soleimani left Baghdad.\n",
     "b.txt": "Qassem Suleimani visited the Quds Force. Iranian media praised Soleimani and "
     "Khamenei.\nKataeb Hizbullah denied it.\n",
 }
@@ -86,22 +86,26 @@ def test_the_whole_loop(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         _run("annotate", corpus, "--unresolved", "--table", str(table), "-o", str(mentions))[0] == 0
     )
-    assert _run("review", str(mentions), "--table", str(table), "-o", str(review)) == (0, "")
-    assert "3 spellings to review (ambiguous 2, uncertain 1)" in capsys.readouterr().err
+    # A floor below the default, so the reviewer also sees "Kataeb", left unresolved with
+    # Kata'ib Hezbollah as its best candidate.
+    review_command = ("review", str(mentions), "--table", str(table), "--low", "0.1")
+    assert _run(*review_command, "-o", str(review)) == (0, "")
+    assert "3 spellings to review (ambiguous 2, unresolved 1)" in capsys.readouterr().err
     rows = _rows(review)
     assert [(row["reason"], row["surface"], row["entity_id"]) for row in rows] == [
-        ("uncertain", "Hezbollah and Kataeb", "kataib-hezbollah"),
         ("ambiguous", "Hizbullah", "hezbollah"),
+        ("unresolved", "Kataeb", "kataib-hezbollah"),
         # Linked back to "Mojtaba Khamenei", with Ali Khamenei's alias a close second.
         ("ambiguous", "Khamenei", "mojtaba-khamenei"),
     ]
-    assert rows[1]["runner_up_id"] == "kataib-hezbollah"
-    assert rows[1]["examples"].endswith("a.txt:111")
+    assert rows[0]["runner_up_id"] == "kataib-hezbollah"
+    assert rows[0]["examples"].endswith("a.txt:90")
     assert rows[2]["method"] == "coreference"
 
-    # The person: Hizbullah is Hezbollah; "Hezbollah and Kataeb" is not Kata'ib Hezbollah.
+    # The person: Hizbullah is Hezbollah; "Kataeb" alone (in Lebanon, the Kataeb Party) is
+    # not Kata'ib Hezbollah.
     _judge(rows, "Hizbullah", "accept")
-    _judge(rows, "Hezbollah and Kataeb", "reject")
+    _judge(rows, "Kataeb", "reject")
     reviewed = work / "reviewed.csv"
     _write_rows(reviewed, rows)
     before = table.read_bytes()
@@ -109,8 +113,8 @@ def test_the_whole_loop(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert out.splitlines() == [
         f"2 judgments read from {reviewed}",
-        "kataib-hezbollah: + negative 'Hezbollah and Kataeb' (line 2)",
-        "hezbollah: + alias 'Hizbullah' (line 3)",
+        "hezbollah: + alias 'Hizbullah' (line 2)",
+        "kataib-hezbollah: + negative 'Kataeb' (line 3)",
         f"1 alias added, 1 negative added; {table} rewritten; the original is kept in {table}.bak",
     ]
     assert (work / "t.jsonl.bak").read_bytes() == before
@@ -126,20 +130,22 @@ def test_the_whole_loop(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     accepted = resolver.resolve("Hizbullah")
     assert accepted is not None
     assert (accepted.entity.id, accepted.method) == ("hezbollah", "exact")
-    rejected = resolver.resolve("Hezbollah and Kataeb", threshold=0.0)
+    rejected = resolver.resolve("Kataeb", threshold=0.0)
     assert rejected is None or rejected.entity.id != "kataib-hezbollah"
     status, out = _run("resolve", "--table", str(table), "--format", "jsonl", "Hizbullah")
     assert json.loads(out)["entity"] == "hezbollah"
 
-    # Annotating again: the rejected reading is gone, and the words read apart.
+    # Annotating again: the rejected reading is gone, the accepted one is no longer in doubt.
     _run("annotate", corpus, "--unresolved", "--table", str(table), "-o", str(mentions))
     records = [json.loads(line) for line in mentions.read_text("utf-8").splitlines()]
+    assert not any(
+        r["surface"] == "Kataeb" and r.get("entity") == "kataib-hezbollah" for r in records
+    )
     linked = {(r["surface"], r["entity"]) for r in records if r["resolved"]}
-    assert ("Hezbollah and Kataeb", "kataib-hezbollah") not in linked
-    assert {("Hezbollah", "hezbollah"), ("Kataeb Hizbullah", "kataib-hezbollah")} <= linked
+    assert {("Hizbullah", "hezbollah"), ("Hezbollah", "hezbollah")} <= linked
     capsys.readouterr()
-    _run("review", str(mentions), "--table", str(table), "-o", str(review))
-    assert "Hezbollah and Kataeb" not in review.read_text("utf-8")
+    _run(*review_command, "-o", str(review))
+    assert [row["surface"] for row in _rows(review)] == ["Khamenei"]
 
     # Applying the same judgments again changes nothing.
     after = table.read_bytes()

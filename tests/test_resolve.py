@@ -239,6 +239,71 @@ def test_compare_is_a_symmetric_probability(a: str, b: str) -> None:
     assert score == pytest.approx(compare(b, a))
 
 
+def test_compare_tells_two_generations_apart() -> None:
+    assert compare("Lloyd Austin III", "Lloyd J. Austin II") == 0.0
+    assert compare("Kenneth McKenzie Jr.", "Kenneth F. McKenzie Jr.") > 0.9
+
+
+_FAMILY = AliasTable(
+    [
+        Entity(
+            id="bashar", name="Bashar al-Assad", kind="person", aliases=("Bashar Hafez al-Assad",)
+        ),
+        Entity(id="trump", name="Donald Trump", kind="person", aliases=("Donald J. Trump",)),
+        Entity(id="zarif", name="Mohammad Javad Zarif", kind="person"),
+        Entity(id="pmf", name="Popular Mobilization Forces", kind="org"),
+    ]
+)
+
+
+def test_a_relative_of_a_person_in_the_table_is_nil() -> None:
+    resolver = Resolver(_FAMILY)
+    for mention in ("Hafez al-Assad", "Donald Trump Jr.", "Donald Trump Sr. Jr."):
+        assert resolver.resolve(mention) is None
+        assert all(m.entity.kind != "person" for m in resolver.candidates(mention, limit=5))
+    for mention in ("Bashar al-Assad", "Bashar Hafez al-Assad", "Assad"):
+        match = resolver.resolve(mention)
+        assert match is not None
+        assert match.entity.id == "bashar"
+    zarif = resolver.resolve("Javad Zarif")
+    assert zarif is not None
+    assert zarif.entity.id == "zarif"
+
+
+def test_the_fathers_rule_is_for_people_only() -> None:
+    match = Resolver(_FAMILY).resolve("Mobilization Forces")
+    assert match is not None
+    assert match.entity.id == "pmf"
+
+
+def test_a_relatives_name_the_table_spells_for_a_person_resolves_to_them() -> None:
+    # The table has the last word: a person known by the father's name and family name, or
+    # whose suffix the table records, keeps them.
+    table = AliasTable(
+        [
+            Entity(
+                id="bashar",
+                name="Bashar al-Assad",
+                kind="person",
+                aliases=("Bashar Hafez al-Assad",),
+                errors=("Hafez al-Assad",),
+            ),
+            Entity(id="junior", name="Donald Trump Jr.", kind="person"),
+            Entity(id="trump", name="Donald Trump", kind="person", aliases=("Donald J. Trump",)),
+        ]
+    )
+    resolver = Resolver(table)
+    for mention, expected in (
+        ("Hafez al-Assad", "bashar"),
+        ("Donald Trump Jr.", "junior"),
+        ("Donald Trump", "trump"),
+        ("Donald J. Trump", "trump"),
+    ):
+        match = resolver.resolve(mention)
+        assert match is not None, mention
+        assert match.entity.id == expected, mention
+
+
 def test_entities_built_directly_work_like_records() -> None:
     table = AliasTable(
         [Entity(id="x", name="Hadi al-Amiri", kind="person", aliases=("Hadi Amiri",))]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from namenorm import analyze
@@ -10,6 +10,8 @@ from namenorm.score import (
     _without_common_prefix,
     conflicts,
     conflicts_latin,
+    generational_suffixes_differ,
+    names_relative,
     pair_features,
     similarity,
 )
@@ -117,3 +119,68 @@ def test_a_common_prefix_is_dropped_only_when_both_words_have_it(left: str, righ
     shared = [p for p in load_rules().prefix_keys if left.startswith(p) and right.startswith(p)]
     expected = (left[len(shared[0]) :], right[len(shared[0]) :]) if shared else (left, right)
     assert _without_common_prefix(left, right) == expected
+
+
+def _relative(mention: str, name: str) -> bool:
+    alias = analyze(name)
+    return names_relative(analyze(mention), alias.phonetic, alias.tokens)
+
+
+def test_a_generational_suffix_pairs_only_with_itself() -> None:
+    # "Jr." was once read as the initial of Donald J. Trump's middle name.
+    assert _features("Donald Trump Jr.", "Donald J. Trump")["all_matched"] == 0.0
+    assert _features("Kenneth McKenzie Jr.", "Kenneth F. McKenzie Jr.")["all_matched"] == 1.0
+    # II and III share a phonetic key (doubled letters fold), but not a generation.
+    assert _features("Lloyd Austin II", "Lloyd Austin III")["all_matched"] == 0.0
+
+
+def test_a_suffix_the_name_lacks_names_a_relative() -> None:
+    assert _relative("Donald Trump Jr.", "Donald J. Trump")
+    assert _relative("Donald Trump Jr.", "Donald Trump")
+    assert _relative("Lloyd Austin II", "Lloyd J. Austin III")
+    assert not _relative("Lloyd Austin III", "Lloyd J. Austin III")
+    # Dropping a suffix is how people shorten a name: no relative.
+    assert not _relative("Kenneth McKenzie", "Kenneth F. McKenzie Jr.")
+
+
+def test_the_fathers_name_and_the_family_name_name_the_father() -> None:
+    assert _relative("Hafez al-Assad", "Bashar Hafez al-Assad")
+    assert _relative("Idris Barzani", "Nechirvan Idris Barzani")
+    assert _relative("Jeremiah Sullivan", "Jacob Jeremiah Sullivan")
+    # The given name and the family name, the family name alone, a name in another order or
+    # with a word of its own: none of these names the father.
+    assert not _relative("Bashar al-Assad", "Bashar Hafez al-Assad")
+    assert not _relative("Assad", "Bashar Hafez al-Assad")
+    assert not _relative("Hafez Bashar al-Assad", "Bashar Hafez al-Assad")
+    assert not _relative("Hafez Ali al-Assad", "Bashar Hafez al-Assad")
+    # A two-word name has no father's name to start at.
+    assert not _relative("Assad Bashar", "Bashar al-Assad")
+
+
+def test_a_compound_given_names_lead_may_be_left_out() -> None:
+    # given_lead in words.tsv, compared by phonetic key: every romanization of Mohammad.
+    for lead in ("Mohammad", "Muhammad", "Mohammed", "Mohamed"):
+        assert not _relative("Javad Zarif", f"{lead} Javad Zarif")
+    assert not _relative("Baqir al-Sadr", "Muhammad Baqir al-Sadr")
+    assert not _relative("Akbar Velayati", "Ali Akbar Velayati")
+
+
+@given(_names)
+def test_a_name_never_names_a_relative_of_itself(name: str) -> None:
+    assert not _relative(name, name)
+
+
+@given(_names, st.sampled_from(sorted(load_rules().suffixes)))
+def test_a_suffix_added_to_a_name_without_one_names_a_relative(name: str, suffix: str) -> None:
+    alias, mention = analyze(name), f"{name} {suffix.title()}"
+    assume(alias.latin and alias.tokens and not load_rules().suffixes.intersection(alias.tokens))
+    # A prefix makes one word with the word after it ("Abd II" is one name word).
+    assume(suffix in analyze(mention).tokens)
+    assert _relative(mention, name)
+
+
+def test_generational_suffixes_differ_only_when_both_names_carry_one() -> None:
+    assert generational_suffixes_differ(analyze("Lloyd Austin II"), analyze("Lloyd Austin III"))
+    assert generational_suffixes_differ(analyze("John Smith Sr."), analyze("John Smith Jr."))
+    assert not generational_suffixes_differ(analyze("John Smith Jr."), analyze("John Smith Jr"))
+    assert not generational_suffixes_differ(analyze("John Smith"), analyze("John Smith Jr."))

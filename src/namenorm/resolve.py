@@ -37,7 +37,14 @@ from namenorm.index import ROLES, CandidateIndex, Entry
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text
 from namenorm.resources import register_cache
-from namenorm.score import conflicts, conflicts_latin, pair_features, similarity
+from namenorm.score import (
+    conflicts,
+    conflicts_latin,
+    generational_suffixes_differ,
+    names_relative,
+    pair_features,
+    similarity,
+)
 from namenorm.tables import AliasTable, load_table
 
 if TYPE_CHECKING:
@@ -671,17 +678,21 @@ class Resolver:
                     features[role] = 0.0
             features.update(base)
             rows.append((entry, features))
-        self._add_conflicts(query, rows)
+        relatives = self._add_conflicts(query, rows)
+        if relatives:
+            rows = [row for row in rows if row[0].entity_index not in relatives]
         return rows
 
     def _add_conflicts(
         self, query: Normalization, rows: list[tuple[Entry, dict[str, float]]]
-    ) -> None:
-        """Flag entities none of whose full names the mention fits without a conflict."""
+    ) -> set[int]:
+        """Flag entities none of whose full names the mention fits without a conflict, and
+        return the people it names a relative of (:func:`namenorm.score.names_relative`):
+        those whose full names it fits only that way, and none of whose strings it spells."""
         if not (query.latin and len(query.tokens) > 1):
             for _, features in rows:
                 features["conflict"] = 0.0
-            return
+            return set()
         verdicts: dict[int, float] = {}
         for entry, _ in rows:
             # A candidate string that is one of its entity's full names and fits the mention
@@ -689,9 +700,11 @@ class Resolver:
             if (
                 entry.entity_index not in verdicts
                 and self._is_full_name(entry.number)
-                and not conflicts_latin(query, entry.analysis.phonetic, entry.analysis.tokens)
+                and self._fits(query, entry.analysis.phonetic, entry.analysis.tokens, entry.entity)
             ):
                 verdicts[entry.entity_index] = 0.0
+        spelled = {entry.entity_index for entry, features in rows if features["phonetic_equal"]}
+        relatives: set[int] = set()
         for entry, features in rows:
             index = entry.entity_index
             if index not in verdicts:
@@ -700,7 +713,23 @@ class Resolver:
                     bool(names)
                     and all(conflicts_latin(query, phonetic, tokens) for phonetic, tokens in names)
                 )
+                if (
+                    entry.entity.kind == "person"
+                    and index not in spelled
+                    and any(names_relative(query, *name) for name in names)
+                    and not any(self._fits(query, *name, entry.entity) for name in names)
+                ):
+                    relatives.add(index)
             features["conflict"] = verdicts[index]
+        return relatives
+
+    @staticmethod
+    def _fits(query: Normalization, phonetic: str, tokens: tuple[str, ...], entity: Entity) -> bool:
+        """Whether a mention fits one full name of an entity: no conflict, and for a person no
+        sign that it names a relative."""
+        if conflicts_latin(query, phonetic, tokens):
+            return False
+        return entity.kind != "person" or not names_relative(query, phonetic, tokens)
 
     def _distinctive_owners(self, query: Normalization) -> set[int]:
         """Entities that alone carry one of the mention's tokens."""
@@ -1042,10 +1071,19 @@ def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:
     True
     >>> compare("Qasem Soleimani", "Hassan Nasrallah") < 0.1
     True
+
+    Two different generational suffixes make two people. One name with a suffix and one
+    without may still be one person (Kenneth McKenzie is Kenneth F. McKenzie Jr.); a table,
+    which holds all of a person's names, is what tells Donald Trump Jr. from Donald Trump.
+
+    >>> compare("Lloyd Austin III", "Lloyd Austin II")
+    0.0
     """
     chosen = load_model() if model is None else model
     first, second = analyze(a), analyze(b)
     if not first.text or not second.text:
+        return 0.0
+    if generational_suffixes_differ(first, second):
         return 0.0
     logits = []
     for query, alias in ((first, second), (second, first)):

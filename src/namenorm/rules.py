@@ -7,7 +7,8 @@ explanation can always be re-run. The rules themselves live in ``namenorm/data``
 - ``script.tsv``: Arabic-script letters to Latin, before unidecode;
 - ``rewrite.tsv``: ordered regular-expression rewrites (articles, Abd al-, bin, Abu, punctuation),
   a few on the raw Arabic script, most on the case-folded Latin;
-- ``words.tsv``: titles set aside, particles, words that look like an attached article but are not;
+- ``words.tsv``: titles set aside, particles, words that look like an attached article but are not,
+  generational suffixes and the given names that open a compound one;
 - ``phonetic.tsv``: the per-token folds of the phonetic and skeleton keys.
 
 >>> rules = load_rules()
@@ -120,6 +121,10 @@ class RuleSet:
     prefixes: frozenset[str]
     prefix_keys: tuple[str, ...]
     """The prefixes as written and as phonetic keys, longest first."""
+    suffixes: frozenset[str]
+    """Generational suffixes (jr, iii): each names a different person from the name without it."""
+    given_lead_keys: frozenset[str]
+    """Phonetic keys of given names that open a compound given name and are often dropped."""
     fingerprint: str
     rules: Mapping[str, Rule] = attrs.field(init=False)
     shortest_prefix: int = attrs.field(init=False)
@@ -299,5 +304,7 @@ def load_rules() -> RuleSet:
                 key=lambda key: (-len(key), key),
             )
         ),
+        suffixes=frozenset(words.get("suffix", set())),
+        given_lead_keys=frozenset(fold(word, phonetic) for word in words.get("given_lead", set())),
         fingerprint=digest.hexdigest()[:16],
     )

@@ -30,6 +30,8 @@ __all__ = [
     "MIN_FUZZY_TOKEN",
     "conflicts",
     "conflicts_latin",
+    "generational_suffixes_differ",
+    "names_relative",
     "pair_features",
     "similarity",
 ]
@@ -119,6 +121,8 @@ def _allowed_edits(length: int) -> int:
 
 def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, latin: bool) -> str:
     """How one mention token matches one alias token: '' (no), 'key', 'fuzzy' or 'initial'."""
+    if not _suffixes_agree(query_text, alias_text):
+        return ""
     if len(query_text) == 1 or len(alias_text) == 1:
         # An initial stands for any word with its first letter, and for nothing else.
         return "initial" if query_text[:1] == alias_text[:1] else ""
@@ -131,6 +135,15 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
     ):
         return "fuzzy"
     return ""
+
+
+def _suffixes_agree(query_text: str, alias_text: str) -> bool:
+    """Whether two tokens may pair as far as generational suffixes go: a suffix pairs only with
+    itself (Jr. is not the J. of Donald J. Trump, and III is not II, though their keys agree)."""
+    suffixes = load_rules().suffixes
+    if query_text in suffixes or alias_text in suffixes:
+        return query_text == alias_text
+    return True
 
 
 def _may_be_close(query: str, query_text: str, alias: str, alias_text: str) -> bool:
@@ -220,9 +233,10 @@ def _align_keys(
     pairing: list[tuple[int, str] | None] = [None] * len(query_keys)
     # Two passes, so that a fuzzy or initial match never takes a token an exact one needs.
     for index, key in enumerate(query_keys):
-        if key in alias_keys and len(query_texts[index]) > 1:
+        text = query_texts[index]
+        if key in alias_keys and len(text) > 1:
             for position in free:
-                if alias_keys[position] == key:
+                if alias_keys[position] == key and _suffixes_agree(text, alias_texts[position]):
                     free.remove(position)
                     pairing[index] = (position, "key")
                     break
@@ -304,6 +318,63 @@ def conflicts_latin(query: Normalization, phonetic: str, tokens: tuple[str, ...]
     True
     """
     return _conflict(*_align_keys(query.phonetic, query.tokens, phonetic, tokens, latin=True))
+
+
+def names_relative(query: Normalization, phonetic: str, tokens: tuple[str, ...]) -> bool:
+    """Whether a mention in Latin letters names another member of the family of the person
+    whose full name (in Latin letters, given by its phonetic key and tokens) it is set against:
+
+    - it carries a generational suffix the name lacks (Donald Trump Jr. / Donald J. Trump);
+    - or it leaves out the name's first word and starts at its second, the father's name, to
+      end on a later one: Hafez al-Assad is the father of Bashar Hafez al-Assad. A first word
+      that often opens a compound given name (``given_lead`` in ``words.tsv``: Mohammad Javad
+      Zarif is Javad Zarif) may be left out.
+
+    >>> from namenorm.normalize import analyze
+    >>> bashar = analyze("Bashar Hafez al-Assad")
+    >>> names_relative(analyze("Hafez al-Assad"), bashar.phonetic, bashar.tokens)
+    True
+    >>> names_relative(analyze("Bashar al-Assad"), bashar.phonetic, bashar.tokens)
+    False
+    >>> zarif = analyze("Mohammad Javad Zarif")
+    >>> names_relative(analyze("Javad Zarif"), zarif.phonetic, zarif.tokens)
+    False
+    >>> trump = analyze("Donald J. Trump")
+    >>> names_relative(analyze("Donald Trump Jr."), trump.phonetic, trump.tokens)
+    True
+    """
+    pairing, alias_length = _align_keys(query.phonetic, query.tokens, phonetic, tokens, latin=True)
+    rules = load_rules()
+    texts = query.tokens if len(query.tokens) == len(pairing) else query.phonetic.split()
+    unpaired = (text for pair, text in zip(pairing, texts, strict=True) if pair is None)
+    if not rules.suffixes.isdisjoint(unpaired):
+        return True
+    if len(pairing) < 2 or alias_length < 3 or None in pairing:
+        return False
+    start = pairing[0]
+    matched = {pair[0] for pair in pairing if pair is not None}
+    return (
+        start is not None
+        and start[0] == 1
+        and 0 not in matched
+        and phonetic.split(maxsplit=1)[0] not in rules.given_lead_keys
+    )
+
+
+def generational_suffixes_differ(left: Normalization, right: Normalization) -> bool:
+    """Whether both names carry a generational suffix (``suffix`` in ``words.tsv``) and not
+    the same ones: two people of one family.
+
+    >>> from namenorm.normalize import analyze
+    >>> generational_suffixes_differ(analyze("Lloyd Austin III"), analyze("Lloyd J. Austin II"))
+    True
+    >>> generational_suffixes_differ(analyze("Lloyd Austin"), analyze("Lloyd J. Austin III"))
+    False
+    """
+    suffixes = load_rules().suffixes
+    own = suffixes.intersection(left.tokens)
+    other = suffixes.intersection(right.tokens)
+    return bool(own) and bool(other) and own != other
 
 
 def _conflict(pairing: _Pairing, alias_length: int) -> bool:

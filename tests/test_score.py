@@ -11,8 +11,10 @@ from namenorm.score import (
     conflicts,
     conflicts_latin,
     generational_suffixes_differ,
+    judge_name,
     names_relative,
     pair_features,
+    runs_past,
     similarity,
 )
 
@@ -184,3 +186,45 @@ def test_generational_suffixes_differ_only_when_both_names_carry_one() -> None:
     assert generational_suffixes_differ(analyze("John Smith Sr."), analyze("John Smith Jr."))
     assert not generational_suffixes_differ(analyze("John Smith Jr."), analyze("John Smith Jr"))
     assert not generational_suffixes_differ(analyze("John Smith"), analyze("John Smith Jr."))
+
+
+@given(_names, _names)
+def test_judging_a_name_once_gives_the_conflict_and_the_relative(mention: str, name: str) -> None:
+    """The resolver aligns a mention with each full name once: the verdicts are those of the
+    two functions that align on their own."""
+    query, alias = analyze(mention), analyze(name)
+    assert judge_name(query, alias.phonetic, alias.tokens) == (
+        conflicts_latin(query, alias.phonetic, alias.tokens),
+        names_relative(query, alias.phonetic, alias.tokens),
+    )
+
+
+def _runs_past(mention: str, name: str) -> bool:
+    alias = analyze(name)
+    return runs_past(analyze(mention), alias.phonetic, alias.tokens)
+
+
+def test_a_mention_that_ends_on_a_word_past_the_whole_name_runs_past_it() -> None:
+    assert _runs_past("Middle East Eye", "Middle East")
+    assert _runs_past("Baghdad Airport", "Baghdad")
+    assert _runs_past("Tehran Times", "Tehran")
+    # A word before the name (a modifier), a name not held whole, the name itself: no.
+    assert not _runs_past("Greater Middle East", "Middle East")
+    assert not _runs_past("East Eye", "Middle East")
+    assert not _runs_past("Middle East", "Middle East")
+    assert not _runs_past("Eye Middle East", "Middle East")
+
+
+@given(_names)
+def test_a_name_never_runs_past_itself(name: str) -> None:
+    assert not _runs_past(name, name)
+
+
+@given(_names, st.sampled_from(["Times", "Airport", "Eye", "Declaration"]))
+def test_a_head_word_added_to_a_name_runs_past_it(name: str, head: str) -> None:
+    alias, mention = analyze(name), f"{name} {head}"
+    # A prefix makes one word with the word after it ("Abd Times" is one name word).
+    assume(alias.latin and len(analyze(mention).tokens) == len(alias.tokens) + 1)
+    # A name of initials alone ("X.") pairs with no word: it is never held whole.
+    assume(any(len(token) > 1 for token in alias.tokens))
+    assert _runs_past(mention, name)

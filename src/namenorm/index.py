@@ -539,6 +539,17 @@ class CandidateIndex:
             int(self.entity_entries[entity_index]), int(self.entity_entries[entity_index + 1])
         )
 
+    def entries_keyed(self, phonetic: str) -> list[int]:
+        """The numbers of the entries whose phonetic key is ``phonetic``, spaces included.
+
+        >>> from namenorm import Entity
+        >>> index = CandidateIndex.build([Entity(id="x", name="Baghdad", aliases=["Bagdad"])])
+        >>> index.entries_keyed(analyze("Baghdad").phonetic)
+        [0, 1]
+        """
+        found = self.exact.get(_EXACT_PHONETIC + compact(phonetic)).tolist()
+        return [number for number in found if self.phonetics[number] == phonetic]
+
     # -- candidates ----------------------------------------------------------------------
 
     def candidates(

@@ -36,13 +36,14 @@ from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.index import ROLES, CandidateIndex, Entry
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text
+from namenorm.places import PlaceIndex
 from namenorm.resources import register_cache
 from namenorm.score import (
     conflicts,
-    conflicts_latin,
     generational_suffixes_differ,
-    names_relative,
+    judge_name,
     pair_features,
+    runs_past,
     similarity,
 )
 from namenorm.tables import AliasTable, load_table
@@ -56,6 +57,9 @@ CONTEXT_SATURATION = 2
 """Context words found beyond this many add no more evidence."""
 CONTEXT_LEAD_SATURATION = 2
 """A lead in context words over the best rival beyond this many adds no more evidence."""
+SHORT_FORM_COVERAGE = 0.5
+"""A mention that is exactly another entity's name and covers at least this share of an
+organization's or place's name may be its short form, and context words count for it."""
 SHARED_KEY_SATURATION = 3
 COMMON_TOKEN_SATURATION = 5
 MAX_NAME_WORDS = 12
@@ -279,6 +283,13 @@ def _error_fragment(entry: Entry, features: Mapping[str, float]) -> bool:
     )
 
 
+def _fits(judged: tuple[bool, bool], entity: Entity) -> bool:
+    """Whether a mention fits one full name of an entity, given :func:`judge_name` of the two:
+    no conflict, and for a person no sign that it names a relative."""
+    conflict, relative = judged
+    return not conflict and (entity.kind != "person" or not relative)
+
+
 def _add_rivalry(rows: Sequence[_Row]) -> None:
     """Features that compare a candidate with the others: is the mention exactly (or
     completely) another candidate's name, or a place named inside this one's?"""
@@ -296,10 +307,16 @@ def _add_rivalry(rows: Sequence[_Row]) -> None:
         features["exact_elsewhere"] = float(bool(exact - own))
         features["complete_elsewhere"] = float(bool(complete - own) and partial)
         features["place_inside"] = float(bool(places - own) and partial)
-        if features["exact_elsewhere"] and features["partial_other"]:
-            # A mention that is exactly one entity's name and only part of this organization's
-            # or place's name ("US" in "US Army Central Command") is not promoted by context
-            # words: they may describe anything in the sentence.
+        if (
+            features["exact_elsewhere"]
+            and features["partial_other"]
+            and features["alias_coverage"] <= SHORT_FORM_COVERAGE
+        ):
+            # A mention that is exactly one entity's name and less than half of this
+            # organization's or place's name ("US" in "US Army Central Command") is not
+            # promoted by context words: they may describe anything in the sentence. Half of
+            # it or more ("Democratic Party" of the Kurdistan Democratic Party, "Gaza" of the
+            # Gaza war) is how a sentence that has named the longer one shortens it.
             features["context"] = 0.0
             features["context_lead"] = min(0.0, features["context_lead"])
 
@@ -334,6 +351,7 @@ class Resolver:
         # so a resolver over a million aliases is ready at once.
         self._contexts: dict[int, _EntityContext] = {}
         self._full_names: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+        self._places = PlaceIndex(self._index)
         self._negatives: dict[str, frozenset[str]] = {}
         self._annotator: Annotator | None = None
         self._link_cache: dict[tuple[object, ...], Link] = {}
@@ -362,6 +380,11 @@ class Resolver:
     def index(self) -> CandidateIndex:
         """The candidate index built over the table."""
         return self._index
+
+    @property
+    def places(self) -> PlaceIndex:
+        """The places of the table, as the words of a mention name them."""
+        return self._places
 
     def _entity_context(self, entity_index: int) -> _EntityContext:
         known = self._contexts.get(entity_index)
@@ -686,50 +709,90 @@ class Resolver:
     def _add_conflicts(
         self, query: Normalization, rows: list[tuple[Entry, dict[str, float]]]
     ) -> set[int]:
-        """Flag entities none of whose full names the mention fits without a conflict, and
-        return the people it names a relative of (:func:`namenorm.score.names_relative`):
-        those whose full names it fits only that way, and none of whose strings it spells."""
+        """Flag entities the mention conflicts with, and return the people it names a
+        relative of (:func:`namenorm.score.names_relative`): those whose full names it fits
+        only that way, and none of whose strings it spells.
+
+        A mention conflicts with an entity when it fits none of the entity's full names
+        without a conflict (:func:`namenorm.score.conflicts_latin`), or, for an entity that
+        is not a person, when the places it speaks of are none of those the entity belongs to
+        (:class:`namenorm.places.PlaceIndex`: the US Supreme Court is not Iraq's), or, for a
+        place, when it runs past the place's name (:func:`namenorm.score.runs_past`).
+        """
         if not (query.latin and len(query.tokens) > 1):
             for _, features in rows:
                 features["conflict"] = 0.0
             return set()
+        verdicts, relatives = self._name_verdicts(query, rows)
+        self._add_place_conflicts(query, rows, verdicts)
+        for entry, features in rows:
+            features["conflict"] = verdicts[entry.entity_index]
+        return relatives
+
+    def _name_verdicts(
+        self, query: Normalization, rows: Sequence[tuple[Entry, dict[str, float]]]
+    ) -> tuple[dict[int, float], set[int]]:
+        """Each candidate entity's name conflict (1.0 or 0.0), and the people the mention
+        names a relative of. Each full name is aligned with the mention once."""
         verdicts: dict[int, float] = {}
         for entry, _ in rows:
             # A candidate string that is one of its entity's full names and fits the mention
             # settles the entity at once: its other names need not be aligned with the mention.
-            if (
-                entry.entity_index not in verdicts
-                and self._is_full_name(entry.number)
-                and self._fits(query, entry.analysis.phonetic, entry.analysis.tokens, entry.entity)
-            ):
-                verdicts[entry.entity_index] = 0.0
+            index = entry.entity_index
+            if index not in verdicts and self._is_full_name(entry.number):
+                judged = judge_name(query, entry.analysis.phonetic, entry.analysis.tokens)
+                if _fits(judged, entry.entity):
+                    verdicts[index] = 0.0
         spelled = {entry.entity_index for entry, features in rows if features["phonetic_equal"]}
         relatives: set[int] = set()
+        for entry, _ in rows:
+            index = entry.entity_index
+            if index in verdicts:
+                continue
+            judged_names = [judge_name(query, *name) for name in self._entity_full_names(index)]
+            verdicts[index] = float(
+                bool(judged_names) and all(conflict for conflict, _ in judged_names)
+            )
+            if (
+                entry.entity.kind == "person"
+                and index not in spelled
+                and any(relative for _, relative in judged_names)
+                and not any(_fits(judged, entry.entity) for judged in judged_names)
+            ):
+                relatives.add(index)
+        return verdicts, relatives
+
+    def _add_place_conflicts(
+        self,
+        query: Normalization,
+        rows: Sequence[tuple[Entry, dict[str, float]]],
+        verdicts: dict[int, float],
+    ) -> None:
+        """Mark the organizations and places of ``verdicts`` that the mention's place words
+        rule out, and the places it runs past."""
+        spoken = self.places.named_in(query)
+        if spoken:
+            for index, verdict in verdicts.items():
+                if (
+                    not verdict
+                    and self.index.entities[index].kind != "person"
+                    and self.places.conflicts_among(spoken, index)
+                ):
+                    verdicts[index] = 1.0
+        # A place whose whole name the mention holds before a word of its own names a thing
+        # called after it (Middle East Eye, Baghdad Airport), unless another of its names
+        # holds every word of the mention.
+        whole = {entry.entity_index for entry, features in rows if features["all_matched"]}
         for entry, features in rows:
             index = entry.entity_index
-            if index not in verdicts:
-                names = self._entity_full_names(index)
-                verdicts[index] = float(
-                    bool(names)
-                    and all(conflicts_latin(query, phonetic, tokens) for phonetic, tokens in names)
-                )
-                if (
-                    entry.entity.kind == "person"
-                    and index not in spelled
-                    and any(names_relative(query, *name) for name in names)
-                    and not any(self._fits(query, *name, entry.entity) for name in names)
-                ):
-                    relatives.add(index)
-            features["conflict"] = verdicts[index]
-        return relatives
-
-    @staticmethod
-    def _fits(query: Normalization, phonetic: str, tokens: tuple[str, ...], entity: Entity) -> bool:
-        """Whether a mention fits one full name of an entity: no conflict, and for a person no
-        sign that it names a relative."""
-        if conflicts_latin(query, phonetic, tokens):
-            return False
-        return entity.kind != "person" or not names_relative(query, phonetic, tokens)
+            if (
+                not verdicts[index]
+                and index not in whole
+                and entry.entity.kind == "place"
+                and features["alias_coverage"] == 1.0
+                and runs_past(query, entry.analysis.phonetic, entry.analysis.tokens)
+            ):
+                verdicts[index] = 1.0
 
     def _distinctive_owners(self, query: Normalization) -> set[int]:
         """Entities that alone carry one of the mention's tokens."""

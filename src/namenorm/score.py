@@ -31,8 +31,10 @@ __all__ = [
     "conflicts",
     "conflicts_latin",
     "generational_suffixes_differ",
+    "judge_name",
     "names_relative",
     "pair_features",
+    "runs_past",
     "similarity",
 ]
 
@@ -343,7 +345,27 @@ def names_relative(query: Normalization, phonetic: str, tokens: tuple[str, ...])
     >>> names_relative(analyze("Donald Trump Jr."), trump.phonetic, trump.tokens)
     True
     """
+    return _relative(
+        query, phonetic, *_align_keys(query.phonetic, query.tokens, phonetic, tokens, latin=True)
+    )
+
+
+def judge_name(query: Normalization, phonetic: str, tokens: tuple[str, ...]) -> tuple[bool, bool]:
+    """:func:`conflicts_latin` and :func:`names_relative` of one mention and one full name, from
+    a single alignment of the two.
+
+    >>> from namenorm.normalize import analyze
+    >>> bashar = analyze("Bashar Hafez al-Assad")
+    >>> judge_name(analyze("Hafez al-Assad"), bashar.phonetic, bashar.tokens)
+    (False, True)
+    >>> judge_name(analyze("Maher al-Assad"), bashar.phonetic, bashar.tokens)
+    (True, False)
+    """
     pairing, alias_length = _align_keys(query.phonetic, query.tokens, phonetic, tokens, latin=True)
+    return _conflict(pairing, alias_length), _relative(query, phonetic, pairing, alias_length)
+
+
+def _relative(query: Normalization, phonetic: str, pairing: _Pairing, alias_length: int) -> bool:
     rules = load_rules()
     texts = query.tokens if len(query.tokens) == len(pairing) else query.phonetic.split()
     unpaired = (text for pair, text in zip(pairing, texts, strict=True) if pair is None)
@@ -359,6 +381,24 @@ def names_relative(query: Normalization, phonetic: str, tokens: tuple[str, ...])
         and 0 not in matched
         and phonetic.split(maxsplit=1)[0] not in rules.given_lead_keys
     )
+
+
+def runs_past(query: Normalization, phonetic: str, tokens: tuple[str, ...]) -> bool:
+    """Whether a mention in Latin letters holds every word of a name (given by its phonetic key
+    and tokens) and ends on a word of its own: English puts the head of a name last, so the
+    mention names a thing called after the name. Middle East Eye is a news site, not the
+    Middle East; the Baghdad Airport is not Baghdad.
+
+    >>> from namenorm.normalize import analyze
+    >>> region = analyze("Middle East")
+    >>> runs_past(analyze("Middle East Eye"), region.phonetic, region.tokens)
+    True
+    >>> runs_past(analyze("Greater Middle East"), region.phonetic, region.tokens)
+    False
+    """
+    pairing, alias_length = _align_keys(query.phonetic, query.tokens, phonetic, tokens, latin=True)
+    matched = {pair[0] for pair in pairing if pair is not None}
+    return bool(pairing) and pairing[-1] is None and len(matched) == alias_length
 
 
 def generational_suffixes_differ(left: Normalization, right: Normalization) -> bool:

@@ -614,3 +614,107 @@ def test_threads_sharing_a_resolver_keep_its_count_of_rows_true(
     assert all(all(result) for result in results)
     assert shared._base_rows_kept == _weights_kept(shared)
     assert len(shared._base_cache) <= 1 or shared._base_rows_kept <= 60
+
+
+_PLACES = AliasTable(
+    [
+        Entity(id="iraq", name="Iraq", kind="place"),
+        Entity(id="us", name="United States", kind="place", aliases=("US",)),
+        Entity(id="baghdad", name="Baghdad", kind="place", attributes={"country": "Iraq"}),
+        Entity(id="middle-east", name="Middle East", kind="place"),
+        Entity(
+            id="court",
+            name="Federal Supreme Court",
+            kind="org",
+            aliases=("Supreme Court",),
+            attributes={"country": "Iraq"},
+        ),
+        Entity(id="ansar-allah", name="Ansar Allah", kind="org", aliases=("Houthis",)),
+        Entity(id="sistani", name="Ali al-Sistani", kind="person", attributes={"country": "Iraq"}),
+    ]
+)
+
+
+def _conflict(resolver: Resolver, mention: str, entity_id: str) -> float:
+    for match in resolver.candidates(mention, limit=10):
+        if match.entity.id == entity_id:
+            return dict(match.evidence.features)["conflict"]
+    raise AssertionError(f"{entity_id} is no candidate of {mention!r}")
+
+
+def test_a_mention_naming_another_country_conflicts_with_an_organization() -> None:
+    resolver = Resolver(_PLACES)
+    assert _conflict(resolver, "US Supreme Court", "court") == 1.0
+    assert _conflict(resolver, "American Supreme Court", "court") == 1.0  # demonyms.tsv
+    assert resolver.resolve("US Supreme Court") is None
+    # Its own country, a city of it, or no place at all: no conflict.
+    for mention in ("Iraqi Supreme Court", "Baghdad Supreme Court", "Supreme Court"):
+        assert _conflict(resolver, mention, "court") == 0.0
+        match = resolver.resolve(mention)
+        assert match is not None
+        assert match.entity.id == "court"
+
+
+def test_a_mention_that_runs_past_a_name_conflicts_with_it() -> None:
+    resolver = Resolver(_PLACES)
+    assert _conflict(resolver, "Middle East Eye", "middle-east") == 1.0
+    assert _conflict(resolver, "Ansar Allah al-Awfiya", "ansar-allah") == 1.0
+    assert resolver.resolve("Middle East Eye") is None
+    assert _conflict(resolver, "Greater Middle East", "middle-east") == 0.0
+    # A person's name may be followed by a word the spotter took along: no conflict.
+    assert _conflict(resolver, "Ali al-Sistani Tuesday", "sistani") == 0.0
+
+
+def test_a_name_the_table_lists_never_conflicts_by_place_or_by_running_past() -> None:
+    table = AliasTable(
+        [
+            *_PLACES,
+            Entity(id="mee", name="Middle East Eye", kind="media"),
+            Entity(id="us-court", name="US Supreme Court", kind="org"),
+        ]
+    )
+    resolver = Resolver(table)
+    for mention, expected in (("Middle East Eye", "mee"), ("US Supreme Court", "us-court")):
+        match = resolver.resolve(mention)
+        assert match is not None
+        assert match.entity.id == expected
+    # An alias that holds the whole name and a word more is the entity's own.
+    listed = _PLACES.merge(
+        AliasTable(
+            [
+                Entity(
+                    id="middle-east", name="Middle East", kind="place", aliases=("Middle East Eye",)
+                )
+            ]
+        )
+    )
+    assert _conflict(Resolver(listed), "Middle East Eye", "middle-east") == 0.0
+
+
+def test_context_counts_for_a_name_the_mention_is_most_of() -> None:
+    table = AliasTable(
+        [
+            Entity(id="dp", name="Democratic Party", kind="org", context=("washington",)),
+            Entity(
+                id="kdp",
+                name="Kurdistan Democratic Party",
+                kind="org",
+                context=("erbil", "duhok", "puk"),
+            ),
+            Entity(id="gaza", name="Gaza", kind="place", context=("aid",)),
+            Entity(id="gaza-war", name="Gaza war", kind="other", context=("erbil", "duhok")),
+        ]
+    )
+    resolver = Resolver(table)
+    sentence = "{} dominates politics in Duhok and Erbil, while the PUK holds Sulaymaniyah."
+
+    def context(mention: str, entity_id: str) -> float:
+        for match in resolver.candidates(mention, context=sentence.format(mention), limit=5):
+            if match.entity.id == entity_id:
+                return dict(match.evidence.features)["context"]
+        raise AssertionError(entity_id)
+
+    # Two words of three: the sentence's words count for the longer name.
+    assert context("Democratic Party", "kdp") > 0.0
+    # One word of two, exactly another entity's name: they do not.
+    assert context("Gaza", "gaza-war") == 0.0

@@ -716,8 +716,8 @@ class Resolver:
         A mention conflicts with an entity when it fits none of the entity's full names
         without a conflict (:func:`namenorm.score.conflicts_latin`), or, for an entity that
         is not a person, when the places it speaks of are none of those the entity belongs to
-        (:class:`namenorm.places.PlaceIndex`: the US Supreme Court is not Iraq's), or, for a
-        place, when it runs past the place's name (:func:`namenorm.score.runs_past`).
+        (:class:`namenorm.places.PlaceIndex`: the US Supreme Court is not Iraq's) or when it
+        runs past the entity's name (:func:`namenorm.score.runs_past`).
         """
         if not (query.latin and len(query.tokens) > 1):
             for _, features in rows:
@@ -769,7 +769,7 @@ class Resolver:
         verdicts: dict[int, float],
     ) -> None:
         """Mark the organizations and places of ``verdicts`` that the mention's place words
-        rule out, and the places it runs past."""
+        rule out, and those whose name it runs past."""
         spoken = self.places.named_in(query)
         if spoken:
             for index, verdict in verdicts.items():
@@ -779,16 +779,17 @@ class Resolver:
                     and self.places.conflicts_among(spoken, index)
                 ):
                     verdicts[index] = 1.0
-        # A place whose whole name the mention holds before a word of its own names a thing
-        # called after it (Middle East Eye, Baghdad Airport), unless another of its names
-        # holds every word of the mention.
+        # An organization, place or outlet whose whole name the mention holds before a word
+        # of its own is not what it names (Middle East Eye, Ansar Allah al-Awfiya), unless
+        # another of its names holds every word of the mention. A person's name may well be
+        # followed by a word of the sentence the spotter took along.
         whole = {entry.entity_index for entry, features in rows if features["all_matched"]}
         for entry, features in rows:
             index = entry.entity_index
             if (
                 not verdicts[index]
                 and index not in whole
-                and entry.entity.kind == "place"
+                and entry.entity.kind != "person"
                 and features["alias_coverage"] == 1.0
                 and runs_past(query, entry.analysis.phonetic, entry.analysis.tokens)
             ):

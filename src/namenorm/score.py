@@ -387,7 +387,8 @@ def runs_past(query: Normalization, phonetic: str, tokens: tuple[str, ...]) -> b
     """Whether a mention in Latin letters holds every word of a name (given by its phonetic key
     and tokens) and ends on a word of its own: English puts the head of a name last, so the
     mention names a thing called after the name. Middle East Eye is a news site, not the
-    Middle East; the Baghdad Airport is not Baghdad.
+    Middle East; the Baghdad Airport is not Baghdad; Ansar Allah al-Awfiya is not Ansar
+    Allah.
 
     >>> from namenorm.normalize import analyze
     >>> region = analyze("Middle East")

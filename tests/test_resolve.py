@@ -20,7 +20,7 @@ from namenorm import (
     phonetic_key,
     resolve,
 )
-from namenorm.resolve import _MENTION_GAP, SPARE_ROWS_KEPT
+from namenorm.resolve import _MENTION_GAP
 
 from .strategies import alias_tables, person_names
 
@@ -549,20 +549,25 @@ def test_the_word_filters_of_context_search_change_no_answer(
         assert not any(any(in_full(entry.entity_index)) for entry, _ in base.rows)
 
 
-def test_called_back_rows_are_kept_within_bounds_and_change_no_answer() -> None:
+def test_called_back_rows_are_kept_within_bounds_and_change_no_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Arabic "Muhammad" holds 43 strings of 9 entities in reserve; sentences naming each of
-    # those entities call different ones back, more than are kept. A resolver that remembers
-    # some answers as fresh ones do.
+    # those entities call different ones back, more than are kept. The rows that fit are
+    # kept, up to the bound, and a resolver that remembers some answers as fresh ones do.
+    kept = 20
+    monkeypatch.setattr(resolve, "SPARE_ROWS_KEPT", kept)
     mention = "محمد"
     resolver = Resolver(BUILTIN)
     base = resolver._base_rows(mention)
-    assert sum(len(numbers) for _, numbers in base.spare) > SPARE_ROWS_KEPT
+    assert sum(len(numbers) for _, numbers in base.spare) > kept
     sentences = [f"{mention} and {BUILTIN.entities[index].name} met." for index, _ in base.spare]
     for sentence in sentences * 2:
         remembered = resolver.link(mention, resolver.prepare_context(sentence))
         fresh = Resolver(BUILTIN)
         assert remembered == fresh.link(mention, fresh.prepare_context(sentence))
-    assert 0 < len(base.spare_rows) <= SPARE_ROWS_KEPT
+    assert len(base.spare_rows) == kept
+    assert resolver._base_rows_kept == _weights_kept(resolver)
 
 
 def _weights_kept(resolver: Resolver) -> int:

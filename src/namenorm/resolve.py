@@ -74,8 +74,11 @@ forgotten): a row is a few KB, and against a million aliases a mention has a doz
 a count of mentions alone would let a corpus of new names grow the resolver by gigabytes."""
 _SPARE_PER_ROW = 64
 """Candidates held in reserve that weigh as much as one row (a number each)."""
-SPARE_ROWS_KEPT = 32
-"""How many called-back candidates' rows a resolver keeps per mention."""
+SPARE_ROWS_KEPT = 256
+"""How many called-back candidates' rows a resolver keeps per mention (all mentions' rows
+together are bounded by ``BASE_ROWS_KEPT``). A short name that many aliases share ("Iraqi
+Prime Minister Mustafa Khatami" calls back some forty) is called back by sentence after
+sentence, and rows not kept are worked out again each time."""
 PARALLEL_QUERIES = 256
 """resolve_many keeps to one process below this many distinct mentions, whatever ``workers``."""
 CHUNKS_PER_WORKER = 4
@@ -659,19 +662,21 @@ class Resolver:
         missing = [number for number in called if number not in known]
         if missing:
             # Worked out once per mention and entry: the same name is called back by each
-            # sentence that speaks of its entity. A few rows per name are kept, so a long
-            # run over many sentences does not grow the cache without bound.
+            # sentence that speaks of its entity. Up to SPARE_ROWS_KEPT rows per name are
+            # kept, so a long run over many sentences does not grow the cache without bound.
             found: dict[int, _PairRow | None] = dict.fromkeys(missing)
             for entry, features in self._pair_rows(base.query, missing):
                 found[entry.number] = (entry, features)
-            if len(known) + len(found) <= SPARE_ROWS_KEPT:
-                with self._base_lock:
-                    added = len(found.keys() - known.keys())
-                    known.update(found)
+            with self._base_lock:
+                # Those that fit are kept; the rest serve this sentence only.
+                room = SPARE_ROWS_KEPT - len(known)
+                keep = [number for number in found if number not in known][: max(room, 0)]
+                if keep:
+                    known.update((number, found[number]) for number in keep)
                     if self._base_cache.get(name) is base:
-                        self._base_rows_kept += added
+                        self._base_rows_kept += len(keep)
                         self._make_room(0, adding=False)
-            else:
+            if len(keep) < len(found):
                 known = {**known, **found}
         extra = [row for row in map(known.__getitem__, called) if row is not None]
         return base, base.rows + extra

@@ -676,8 +676,9 @@ class Resolver:
                     if self._base_cache.get(name) is base:
                         self._base_rows_kept += len(keep)
                         self._make_room(0, adding=False)
-            if len(keep) < len(found):
-                known = {**known, **found}
+                if len(keep) < len(found):
+                    # Copied under the lock: another thread may be adding to it.
+                    known = {**known, **found}
         extra = [row for row in map(known.__getitem__, called) if row is not None]
         return base, base.rows + extra
 

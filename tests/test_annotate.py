@@ -516,3 +516,20 @@ def test_a_lone_surrogate_does_not_stop_annotation(resolver: Resolver) -> None:
         "baghdad",
     ]
     assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_names_joined_by_and_are_two_mentions() -> None:
+    """A reading that joins words with "and" is one name only when the name it matched has
+    the "and" too."""
+    annotator = Annotator(Resolver())
+    text = "Hezbollah and Kataeb Hezbollah denied it, the Intelligence and Security Center said."
+    assert [(m.text, m.match.entity.id) for m in annotator.annotate(text) if m.match] == [
+        ("Hezbollah", "hezbollah"),
+        ("Kataeb Hezbollah", "kataib-hezbollah"),
+        (
+            "Intelligence and Security Center",
+            "israel-intelligence-heritage-and-commemoration-center",
+        ),
+    ]
+    short = "Hezbollah and Kataeb denied it."
+    assert [m.text for m in annotator.annotate(short)] == ["Hezbollah"]

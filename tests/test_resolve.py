@@ -723,3 +723,62 @@ def test_context_counts_for_a_name_the_mention_is_most_of() -> None:
     assert context("Democratic Party", "kdp") > 0.0
     # One word of two, exactly another entity's name: they do not.
     assert context("Gaza", "gaza-war") == 0.0
+
+
+_TRANSLATED = AliasTable(
+    [
+        Entity(
+            id="pmf",
+            name="Popular Mobilization Forces",
+            kind="org",
+            aliases=("al-Hashd al-Shaabi",),
+        ),
+        Entity(id="cia", name="Central Intelligence Agency", kind="org", aliases=("CIA",)),
+        Entity(id="dem", name="Democratic Party", kind="org"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("mention", "entity_id"),
+    [
+        ("Popular Crowd", "pmf"),  # al-Hashd al-Shaabi, translated word by word
+        ("Popular Multitude", "pmf"),
+        ("Shaabi Mobilization", "pmf"),
+        ("وكالة المخابرات المركزية", "cia"),  # a translation in Arabic script
+    ],
+)
+def test_a_name_translated_word_by_word_resolves_through_its_gloss(
+    mention: str, entity_id: str
+) -> None:
+    match = Resolver(_TRANSLATED).resolve(mention)
+    assert match is not None
+    assert (match.entity.id, match.method) == (entity_id, "gloss")
+    assert match.evidence.feature("glossed") == 1.0
+
+
+def test_a_mention_whose_words_a_name_holds_is_not_glossed() -> None:
+    resolver = Resolver(_TRANSLATED)
+    for mention in ("Popular Mobilization Forces", "Hashd Shaabi", "Democratic Party"):
+        match = resolver.resolve(mention)
+        assert match is not None, mention
+        assert match.method != "gloss", mention
+        assert all(m.method != "gloss" for m in resolver.candidates(mention, limit=10))
+
+
+def test_a_gloss_no_name_of_the_table_uses_finds_nothing() -> None:
+    # "Crowd" glosses as mobilization, but no "Popular" entity holds it here.
+    others = AliasTable([entity for entity in _TRANSLATED if entity.id != "pmf"])
+    assert Resolver(others).resolve("Popular Crowd") is None
+
+
+def test_the_builtin_table_reads_translated_names() -> None:
+    resolver = Resolver()
+    for mention, entity_id in [
+        ("Popular Crowd", "popular-mobilization-forces"),
+        ("Abu Mahdi the Engineer", "abu-mahdi-al-muhandis"),
+        ("البرلمان العراقي", "council-of-representatives-of-iraq"),
+    ]:
+        match = resolver.resolve(mention)
+        assert match is not None
+        assert (match.entity.id, match.method) == (entity_id, "gloss")

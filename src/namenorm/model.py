@@ -35,7 +35,15 @@ Kind: TypeAlias = Literal["person", "org", "place", "media", "other"]
 KINDS: tuple[Kind, ...] = ("person", "org", "place", "media", "other")
 
 Method: TypeAlias = Literal[
-    "exact", "normalized", "phonetic", "skeleton", "token", "fuzzy", "known_error", "coreference"
+    "exact",
+    "normalized",
+    "phonetic",
+    "skeleton",
+    "token",
+    "fuzzy",
+    "gloss",
+    "known_error",
+    "coreference",
 ]
 """How the winning alias was reached, from the most to the least literal:
 
@@ -45,6 +53,8 @@ Method: TypeAlias = Literal[
 - ``skeleton``: equal consonant skeletons (Arabic script without vowels);
 - ``token``: the mention is part of the name, reordered, or abbreviated to initials;
 - ``fuzzy``: close by edit distance only;
+- ``gloss``: through a glossed reading of the mention, its words as a translation renders them
+  ("Popular Crowd" read as "popular mobilization": :mod:`namenorm.glosses`);
 - ``known_error``: the mention is one of the entity's known erroneous renderings;
 - ``coreference``: in running text, a short form ("Soleimani") of a full name met earlier in
   the same document ("Qassem Soleimani"), linked to the same entity.

@@ -33,6 +33,7 @@ import attrs
 
 from namenorm._worker import freeze_heap
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
+from namenorm.glosses import load_glosses
 from namenorm.index import ROLES, CandidateIndex, Entry
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text
@@ -148,6 +149,8 @@ class _Scored:
 
 
 def _method(entry: Entry, features: Mapping[str, float]) -> Method:  # noqa: PLR0911 - a ladder
+    if features["glossed"]:
+        return "gloss"
     if entry.role == "error":
         return "known_error"
     if features["exact"]:
@@ -355,6 +358,7 @@ class Resolver:
         self._contexts: dict[int, _EntityContext] = {}
         self._full_names: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
         self._places = PlaceIndex(self._index)
+        self._glosses = load_glosses()
         self._negatives: dict[str, frozenset[str]] = {}
         self._annotator: Annotator | None = None
         self._link_cache: dict[tuple[object, ...], Link] = {}
@@ -577,6 +581,7 @@ class Resolver:
             if held:
                 rows = [row for row in rows if not _error_fragment(*row)]
                 spare = (*held, *spare)
+            rows += self._glossed_rows(query, rows)
         grouped: dict[int, list[int]] = {}
         for number in spare:
             grouped.setdefault(int(self.index.entry_entity[number]), []).append(number)
@@ -594,6 +599,34 @@ class Resolver:
             self._base_cache[name] = base
             self._base_rows_kept += weight
         return base
+
+    def _glossed_rows(self, query: Normalization, rows: Sequence[_PairRow]) -> list[_PairRow]:
+        """The candidates of the mention's glossed readings (:mod:`namenorm.glosses`), marked
+        ``glossed``: tried only when some word of the mention matches no candidate's name, as
+        a word translated rather than transliterated would ("Popular Crowd"). A reading is a
+        guess already: a candidate counts only if its name has every word the reading brought
+        in and every other word of the reading by key, not by a near spelling or an initial
+        ("Supporters of Frank" read as "ansar frank" is not Frank A. Ashby, nor "Supporters
+        of Hossein" Ansar al-Husseini). A person counts only if the reading spells one of
+        their names: people's names are seldom translated, a byname at most ("Abu Mahdi the
+        Engineer")."""
+        if any(features["all_matched"] for _, features in rows):
+            return []
+        own = set(query.phonetic.split())
+        found: list[_PairRow] = []
+        for reading in self._glosses.readings(query, self.index.token_entities.__contains__):
+            glossed = analyze(reading)
+            brought = set(glossed.phonetic.split()) - own
+            kept, _ = self.index.candidate_split(glossed)
+            found += [
+                (entry, features)
+                for entry, features in self._pair_rows(glossed, sorted(kept), glossed=True)
+                if brought.issubset(entry.analysis.phonetic.split())
+                and not features["fuzzy_tokens"]
+                and not features["initials"]
+                and (entry.entity.kind != "person" or features["phonetic_equal"])
+            ]
+        return found
 
     def _make_room(self, weight: int, *, adding: bool) -> None:
         """Forget the mentions used least recently until ``weight`` more rows fit (and, when
@@ -682,8 +715,11 @@ class Resolver:
         extra = [row for row in map(known.__getitem__, called) if row is not None]
         return base, base.rows + extra
 
-    def _pair_rows(self, query: Normalization, numbers: Iterable[int]) -> list[_PairRow]:
+    def _pair_rows(
+        self, query: Normalization, numbers: Iterable[int], *, glossed: bool = False
+    ) -> list[_PairRow]:
         base = self._query_features(query)
+        base["glossed"] = float(glossed)
         distinctive = self._distinctive_owners(query)
         rows: list[_PairRow] = []
         numbers = list(numbers)

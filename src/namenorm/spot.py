@@ -65,7 +65,8 @@ _FOLD_RANGE = 0x3000
 @register_cache
 @cache
 def spotting_words() -> dict[str, frozenset[str]]:
-    """The word sets of ``spotting.tsv``: ``joiner``, ``attached`` and ``stopword`` (cached).
+    """The word sets of ``spotting.tsv``: ``joiner``, ``conjunction``, ``attached`` and
+    ``stopword`` (cached).
 
     >>> words = spotting_words()
     >>> "bin" in words["joiner"], "the" in words["stopword"]

@@ -618,11 +618,14 @@ class Resolver:
             glossed = analyze(reading)
             brought = set(glossed.phonetic.split()) - own
             kept, _ = self.index.candidate_split(glossed)
+            # Read off the key column first: most candidates of a reading lack its new words,
+            # and scoring them would be wasted.
+            phonetics = self.index.phonetics
+            numbers = [n for n in sorted(kept) if brought.issubset(phonetics[n].split())]
             found += [
                 (entry, features)
-                for entry, features in self._pair_rows(glossed, sorted(kept), glossed=True)
-                if brought.issubset(entry.analysis.phonetic.split())
-                and not features["fuzzy_tokens"]
+                for entry, features in self._pair_rows(glossed, numbers, glossed=True)
+                if not features["fuzzy_tokens"]
                 and not features["initials"]
                 and (entry.entity.kind != "person" or features["phonetic_equal"])
             ]

@@ -102,8 +102,9 @@ class Glosses:
         for word, key in zip(words, keys, strict=True):
             choices = [word] if query.latin else []
             # Renderings that share a phonetic key (muhandis, mohandis) find the same names:
-            # one of them is enough.
-            taken = {key}
+            # one of them is enough, and a Latin word's own key is the word itself. (A script
+            # word's key is a skeleton, not comparable with the renderings' phonetic keys.)
+            taken = {key} if query.latin else set()
             for meaning in lookup.get(key, ()):
                 gloss = self.meanings[meaning]
                 for rendering, rendering_key in zip(gloss.words, gloss.keys, strict=True):

@@ -613,6 +613,7 @@ class Resolver:
         if any(features["all_matched"] for _, features in rows):
             return []
         own = set(query.phonetic.split())
+        phonetics = self.index.phonetics
         found: list[_PairRow] = []
         for reading in self._glosses.readings(query, self.index.token_entities.__contains__):
             glossed = analyze(reading)
@@ -620,7 +621,6 @@ class Resolver:
             kept, _ = self.index.candidate_split(glossed)
             # Read off the key column first: most candidates of a reading lack its new words,
             # and scoring them would be wasted.
-            phonetics = self.index.phonetics
             numbers = [n for n in sorted(kept) if brought.issubset(phonetics[n].split())]
             found += [
                 (entry, features)

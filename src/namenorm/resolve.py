@@ -59,8 +59,9 @@ CONTEXT_SATURATION = 2
 CONTEXT_LEAD_SATURATION = 2
 """A lead in context words over the best rival beyond this many adds no more evidence."""
 SHORT_FORM_COVERAGE = 0.5
-"""A mention that is exactly another entity's name and covers at least this share of an
-organization's or place's name may be its short form, and context words count for it."""
+"""A mention that is exactly another entity's name and covers more than this share of an
+organization's or place's name may be its short form, and context words count for it; at this
+share or less they do not (see :func:`_add_rivalry`)."""
 SHARED_KEY_SATURATION = 3
 COMMON_TOKEN_SATURATION = 5
 MAX_NAME_WORDS = 12
@@ -318,11 +319,13 @@ def _add_rivalry(rows: Sequence[_Row]) -> None:
             and features["partial_other"]
             and features["alias_coverage"] <= SHORT_FORM_COVERAGE
         ):
-            # A mention that is exactly one entity's name and less than half of this
-            # organization's or place's name ("US" in "US Army Central Command") is not
-            # promoted by context words: they may describe anything in the sentence. Half of
-            # it or more ("Democratic Party" of the Kurdistan Democratic Party, "Gaza" of the
-            # Gaza war) is how a sentence that has named the longer one shortens it.
+            # A mention that is exactly one entity's name and half or less of this
+            # organization's or place's name ("US" in "US Army Central Command", "Gaza" in
+            # "Gaza war", "Erbil" in "Erbil Governorate") is not promoted by context words:
+            # they may describe anything in the sentence, and in running text the exact
+            # reading is the usual one. More than half of it ("Democratic Party" of the
+            # Kurdistan Democratic Party) is how a sentence that has named the longer one
+            # shortens it.
             features["context"] = 0.0
             features["context_lead"] = min(0.0, features["context_lead"])
 

@@ -14,6 +14,7 @@ from namenorm import (
     Entity,
     Match,
     Resolver,
+    analyze,
     compare,
     load_table,
     normalize,
@@ -237,6 +238,27 @@ def test_compare_is_a_symmetric_probability(a: str, b: str) -> None:
     score = compare(a, b)
     assert 0.0 <= score <= 1.0
     assert score == pytest.approx(compare(b, a))
+
+
+def test_two_names_joined_by_and_are_no_one_name() -> None:
+    # Both words match Kataib Hezbollah, but "and" says the mention names two groups.
+    assert RESOLVER.resolve("Hezbollah and Kataeb") is None
+    assert compare("Hezbollah and Kataeb", "Kataib Hezbollah") == 0.0
+    # A name that has "and" in it still resolves.
+    match = RESOLVER.resolve("Intelligence and Security Center")
+    assert match is not None
+    assert "and" in match.evidence.alias.lower().split()
+
+
+@given(st.sampled_from(sorted(BUILTIN.entities, key=lambda e: e.id)), st.data())
+@settings(max_examples=40)
+def test_a_name_joined_to_another_by_and_resolves_to_no_entity_named_without_and(
+    entity: Entity, data: st.DataObject
+) -> None:
+    other = data.draw(st.sampled_from(sorted(BUILTIN.entities, key=lambda e: e.id)))
+    match = RESOLVER.resolve(f"{entity.name} and {other.name}")
+    if match is not None:
+        assert {"and", "wa"} & set(analyze(match.evidence.alias).text.split())
 
 
 def test_compare_tells_two_generations_apart() -> None:

@@ -11,6 +11,7 @@ from namenorm.score import (
     conflicts,
     conflicts_latin,
     generational_suffixes_differ,
+    joins_two,
     judge_name,
     names_relative,
     pair_features,
@@ -228,3 +229,28 @@ def test_a_head_word_added_to_a_name_runs_past_it(name: str, head: str) -> None:
     # A name of initials alone ("X.") pairs with no word: it is never held whole.
     assume(any(len(token) > 1 for token in alias.tokens))
     assert _runs_past(mention, name)
+
+
+def test_a_conjunction_the_name_lacks_joins_two_names() -> None:
+    conjunctions = {"and", "wa"}
+    assert joins_two(analyze("Hezbollah and Kataeb"), analyze("Kataib Hezbollah"), conjunctions)
+    # A name with a conjunction of its own is one name, in either language.
+    assert not joins_two(
+        analyze("Intelligence and Security Center"),
+        analyze("Intelligence and Security Centre"),
+        conjunctions,
+    )
+    assert not joins_two(
+        analyze("Jamaat al-Tawhid and al-Jihad"),
+        analyze("Jamaat al-Tawhid wa al-Jihad"),
+        conjunctions,
+    )
+    # Only a conjunction between two words joins anything.
+    assert not joins_two(analyze("And Hezbollah"), analyze("Hezbollah"), conjunctions)
+
+
+@given(_names, _names)
+def test_two_names_joined_by_and_are_neither_of_them(first: str, second: str) -> None:
+    joined = analyze(f"{first} and {second}")
+    for name in (first, second, f"{second} {first}"):
+        assert joins_two(joined, analyze(name), {"and"})

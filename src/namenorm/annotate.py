@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import html
-import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Literal, overload
@@ -252,7 +251,6 @@ class Annotator:
         )
         self._known: dict[str, bool] = {}
         self._stopwords = spotting_words().get("stopword", frozenset())
-        self._conjunctions = spotting_words().get("conjunction", frozenset())
         self._prefixes = load_rules().prefixes
 
     @property
@@ -344,11 +342,7 @@ class Annotator:
                     if not self._is_known(text[tail[0] : tail[1]]):
                         continue
                     link = document.link(head[0], tail[1])
-                    if (
-                        link.match is None
-                        or not _acceptable(link.match, length)
-                        or self._joins_two(text, run[begin:end], link.match)
-                    ):
+                    if link.match is None or not _acceptable(link.match, length):
                         continue
                     reading = _Reading(head[0], tail[1], link, length)
                     name_begin = _skip_titles(text, run, begin, end)
@@ -364,20 +358,6 @@ class Annotator:
             if not taken:
                 self._plural(document, head, found)
             begin += max(taken, 1)
-
-    def _joins_two(self, text: str, words: Run, match: Match) -> bool:
-        """Whether a reading (its capitalized ``words``) holds a conjunction between them that
-        the name it matched lacks: then it names two things ("Hezbollah and Kataeb" is not
-        Kataeb Hezbollah)."""
-        between = {
-            word
-            for left, right in itertools.pairwise(words)
-            for word in text[left[1] : right[0]].lower().split()
-        }
-        joining = self._conjunctions.intersection(between)
-        if not joining:
-            return False
-        return not joining.issubset(match.evidence.alias.lower().replace("-", " ").split())
 
     def _plural(self, document: _Document, word: tuple[int, int], found: list[_Reading]) -> None:
         """A lone word that names nothing may be a name with an English -s glued on

@@ -42,11 +42,13 @@ from namenorm.resources import register_cache
 from namenorm.score import (
     conflicts,
     generational_suffixes_differ,
+    joins_two,
     judge_name,
     pair_features,
     runs_past,
     similarity,
 )
+from namenorm.spot import spotting_words
 from namenorm.tables import AliasTable, load_table
 
 if TYPE_CHECKING:
@@ -259,6 +261,11 @@ def _key_word(phrase: str) -> str:
 _normalized_phrase = register_cache(functools.lru_cache(maxsize=BASE_CACHE_SIZE)(normalize_text))
 """normalize_text of a mention or of a context word, remembered: running text repeats its
 names, and a table's entities share their context words ("militia", "parliament")."""
+
+
+def _conjunctions() -> frozenset[str]:
+    """The words that join two names (``conjunction`` in ``spotting.tsv``)."""
+    return spotting_words().get("conjunction", frozenset())
 
 
 def _normalize_context(context: str) -> str:
@@ -749,6 +756,11 @@ class Resolver:
                     features[role] = 0.0
             features.update(base)
             rows.append((entry, features))
+        conjunctions = _conjunctions()
+        if query.latin and not conjunctions.isdisjoint(query.text.split()[1:-1]):
+            # "Hezbollah and Kataeb" names two groups: no string without a conjunction of
+            # its own is a reading of it, however well its words match.
+            rows = [row for row in rows if not joins_two(query, row[0].analysis, conjunctions)]
         relatives = self._add_conflicts(query, rows)
         if relatives:
             rows = [row for row in rows if row[0].entity_index not in relatives]
@@ -1196,6 +1208,9 @@ def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:
     if not first.text or not second.text:
         return 0.0
     if generational_suffixes_differ(first, second):
+        return 0.0
+    conjunctions = _conjunctions()
+    if joins_two(first, second, conjunctions) or joins_two(second, first, conjunctions):
         return 0.0
     logits = []
     for query, alias in ((first, second), (second, first)):

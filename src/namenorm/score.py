@@ -31,6 +31,7 @@ __all__ = [
     "conflicts",
     "conflicts_latin",
     "generational_suffixes_differ",
+    "joins_two",
     "judge_name",
     "names_relative",
     "pair_features",
@@ -294,6 +295,25 @@ def _join_split_words(
                 free.remove(position)
                 pairing[index] = pairing[index + 1] = (position, kind)
                 break
+
+
+def joins_two(query: Normalization, alias: Normalization, conjunctions: Container[str]) -> bool:
+    """Whether the mention joins two names with a conjunction (one of ``conjunctions``, such
+    as "and") that the alias lacks: then it names two things, whatever its other words match
+    ("Hezbollah and Kataeb" is not Kataib Hezbollah). A name that has a conjunction itself
+    ("Intelligence and Security Center") is matched as usual.
+
+    >>> from namenorm.normalize import analyze
+    >>> joins_two(analyze("Hezbollah and Kataeb"), analyze("Kataib Hezbollah"), {"and"})
+    True
+    >>> joins_two(analyze("Intelligence and Security Center"),
+    ...           analyze("Intelligence and Security Centre"), {"and"})
+    False
+    """
+    if not any(word in conjunctions for word in query.text.split()[1:-1]):
+        return False
+    # Any conjunction will do on the alias's side: "wa" and "and" join the same words.
+    return not any(word in conjunctions for word in alias.text.split()[1:-1])
 
 
 def conflicts(query: Normalization, alias: Normalization) -> bool:

@@ -243,6 +243,8 @@ def test_compare_is_a_symmetric_probability(a: str, b: str) -> None:
 def test_two_names_joined_by_and_are_no_one_name() -> None:
     # Both words match Kataib Hezbollah, but "and" says the mention names two groups.
     assert RESOLVER.resolve("Hezbollah and Kataeb") is None
+    # Nor through a glossed reading of its words (Fatah read as "Conquest Alliance").
+    assert RESOLVER.resolve("Abbas Araghchi and Fatah Alliance") is None
     assert compare("Hezbollah and Kataeb", "Kataib Hezbollah") == 0.0
     # A name that has "and" in it still resolves.
     match = RESOLVER.resolve("Intelligence and Security Center")

@@ -268,6 +268,16 @@ def _conjunctions() -> frozenset[str]:
     return spotting_words().get("conjunction", frozenset())
 
 
+def _without_two_joined(query: Normalization, rows: list[_PairRow]) -> list[_PairRow]:
+    """``rows`` less the strings that are no reading of ``query`` because it joins two names
+    with a conjunction they lack ("Hezbollah and Kataeb" is two groups, whatever its words
+    match): see :func:`namenorm.score.joins_two`."""
+    conjunctions = _conjunctions()
+    if not query.latin or conjunctions.isdisjoint(query.text.split()[1:-1]):
+        return rows
+    return [row for row in rows if not joins_two(query, row[0].analysis, conjunctions)]
+
+
 def _normalize_context(context: str) -> str:
     # Possessives would glue the s to the word: Iran's and Nechirvan's name Iran, Nechirvan.
     return normalize_text(_POSSESSIVE.sub("", context))
@@ -639,7 +649,9 @@ class Resolver:
                 and not features["initials"]
                 and (entry.entity.kind != "person" or features["phonetic_equal"])
             ]
-        return found
+        # A reading is built from the mention's name words: whether "and" joined two of them
+        # is read off the mention itself.
+        return _without_two_joined(query, found)
 
     def _make_room(self, weight: int, *, adding: bool) -> None:
         """Forget the mentions used least recently until ``weight`` more rows fit (and, when
@@ -756,11 +768,7 @@ class Resolver:
                     features[role] = 0.0
             features.update(base)
             rows.append((entry, features))
-        conjunctions = _conjunctions()
-        if query.latin and not conjunctions.isdisjoint(query.text.split()[1:-1]):
-            # "Hezbollah and Kataeb" names two groups: no string without a conjunction of
-            # its own is a reading of it, however well its words match.
-            rows = [row for row in rows if not joins_two(query, row[0].analysis, conjunctions)]
+        rows = _without_two_joined(query, rows)
         relatives = self._add_conflicts(query, rows)
         if relatives:
             rows = [row for row in rows if row[0].entity_index not in relatives]

@@ -384,6 +384,20 @@ def test_a_title_before_a_weak_name_does_not_crash(resolver: Resolver, text: str
     assert any(text.split()[-2] in span for span in spans)
 
 
+def test_a_title_that_begins_a_table_string_stays_in_the_mention(resolver: Resolver) -> None:
+    # "General Security Service" is the Shin Bet's name; without "General", and with Tamir
+    # Hayman in the sentence, "Security Service" would be the known error for his directorate.
+    text = "Tamir Hayman said the General Security Service had known."
+    found = [(m.text, m.match and m.match.entity.id) for m in resolver.annotate(text)]
+    assert found == [("Tamir Hayman", "tamir-hayman"), ("General Security Service", "shin-bet")]
+    # A title before a name the table lists without it is still left out of the mention.
+    found = [
+        (m.text, m.match and m.match.entity.id)
+        for m in resolver.annotate("General Qassem Soleimani spoke.")
+    ]
+    assert found == [("Qassem Soleimani", "qasem-soleimani")]
+
+
 def test_rewriting_keeps_arabic_punctuation(resolver: Resolver) -> None:
     assert resolver.rewrite("قاسم سليماني، ثم غادر") == "Qasem Soleimani، ثم غادر"
 

@@ -246,6 +246,8 @@ def test_two_names_joined_by_and_are_no_one_name() -> None:
     # Nor through a glossed reading of its words (Fatah read as "Conquest Alliance").
     assert RESOLVER.resolve("Abbas Araghchi and Fatah Alliance") is None
     assert compare("Hezbollah and Kataeb", "Kataib Hezbollah") == 0.0
+    # An ampersand between words is "and".
+    assert RESOLVER.resolve("Hezbollah & Kataeb") is None
     # A name that has "and" in it still resolves.
     match = RESOLVER.resolve("Intelligence and Security Center")
     assert match is not None
@@ -261,6 +263,47 @@ def test_a_name_joined_to_another_by_and_resolves_to_no_entity_named_without_and
     match = RESOLVER.resolve(f"{entity.name} and {other.name}")
     if match is not None:
         assert {"and", "wa"} & set(analyze(match.evidence.alias).text.split())
+
+
+_TITLED = AliasTable(
+    [
+        Entity(
+            id="agency",
+            name="Shin Bet",
+            kind="org",
+            aliases=("General Security Service",),
+            context=("ronen bar",),
+        ),
+        Entity(
+            id="directorate",
+            name="Military Intelligence Directorate",
+            kind="org",
+            errors=("Security Service",),
+            context=("tamir hayman",),
+        ),
+    ]
+)
+
+
+def test_a_title_that_begins_a_table_string_is_part_of_the_name() -> None:
+    resolver = Resolver(_TITLED)
+    # "General" is set aside as a title, which leaves the other entity's "Security Service";
+    # but the whole mention is the agency's own name, whatever the sentence speaks of.
+    context = "Tamir Hayman said the General Security Service had known."
+    found = resolver.candidates("General Security Service", context=context)
+    assert [match.entity.id for match in found] == ["agency"]
+    assert found[0].method == "exact"
+    # Without the title, the sentence decides.
+    match = resolver.resolve("Security Service", context=context)
+    assert match is not None
+    assert match.entity.id == "directorate"
+
+
+@given(st.sampled_from(sorted({s for e in BUILTIN for s in e.names() if analyze(s).titles})))
+def test_a_table_string_that_begins_with_a_title_resolves_to_its_own_entity(name: str) -> None:
+    match = RESOLVER.resolve(name)
+    assert match is not None
+    assert name in match.entity.names()
 
 
 def test_compare_tells_two_generations_apart() -> None:

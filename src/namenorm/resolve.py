@@ -594,6 +594,12 @@ class Resolver:
         if query.text and len(query.tokens) <= MAX_NAME_WORDS:
             kept, spare = self.index.candidate_split(query)
             rows = self._pair_rows(query, sorted(kept))
+            if query.titles and any(features["exact"] for _, features in rows):
+                # The mention, title and all, is a string of the table ("General Security
+                # Service"): its first word is part of that name, not a title set aside, and
+                # readings that need it set aside are not the mention's, in any context.
+                rows = [row for row in rows if row[1]["exact"]]
+                spare = ()
             # A known error is a rendering of a whole name: one word of it alone is no evidence
             # of the error's entity ("Khatami" of "Mustafa Khatami" names another man), unless
             # the sentence speaks of that entity. Such entries wait in reserve with the others.

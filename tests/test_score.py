@@ -254,3 +254,18 @@ def test_two_names_joined_by_and_are_neither_of_them(first: str, second: str) ->
     joined = analyze(f"{first} and {second}")
     for name in (first, second, f"{second} {first}"):
         assert joins_two(joined, analyze(name), {"and"})
+
+
+def test_written_words_count_a_script_mention_s_words_spelled_alike() -> None:
+    mention = analyze("الخميني")
+    assert pair_features(mention, analyze("روح الله الخميني"))["written_words"] == 1.0
+    # The same consonants spelled otherwise, or a Latin string, are no such evidence.
+    assert pair_features(mention, analyze("علي خامنئي"))["written_words"] == 0.0
+    assert pair_features(mention, analyze("Ruhollah Khomeini"))["written_words"] == 0.0
+    assert pair_features(analyze("Khomeini"), analyze("Khomeini"))["written_words"] == 0.0
+    assert pair_features(analyze("قاسم الخميني"), analyze("الخميني"))["written_words"] == 0.5
+
+
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_written_words_is_a_share(a: str, b: str) -> None:
+    assert 0.0 <= pair_features(analyze(a), analyze(b))["written_words"] <= 1.0

@@ -630,15 +630,24 @@ class CandidateIndex:
         """Entries that share a rare word with the mention (or, near enough, a neighbour of
         it), or two of its words however common: each word votes for the entries that have
         it or one of its neighbours."""
-        words = query.phonetic.split() if query.latin else query.skeleton.split()
-        prefix = _WORD if query.latin else _SKELETON_WORD
-        # Lone: one word as written (a script mention's one-letter skeleton words, skipped
-        # below, still count).
+        found = self._by_words(query.phonetic.split(), _WORD, spelled=True)
+        if query.latin:
+            return found
+        # A script mention's words are compared by their consonants too (vowels are seldom
+        # written), and, spelled out, with their neighbours: ج is the g of foreign names
+        # (جالانت, Gallant), one letter from the j the key makes of it.
+        words = query.skeleton.split()
+        # Lone: one word as written (one-letter skeleton words, skipped below, still count).
         lone = len(words) == 1
-        if not query.latin:
-            words = [word for word in words if len(word) >= 2]
+        words = [word for word in words if len(word) >= 2]
+        return found | self._by_words(words, _SKELETON_WORD, spelled=False, lone=lone)
+
+    def _by_words(
+        self, words: list[str], prefix: str, *, spelled: bool, lone: bool | None = None
+    ) -> set[int]:
+        lone = len(words) == 1 if lone is None else lone
         # Each word with its neighbours; the postings of all of them are looked up together.
-        nears = [[word, *self._neighbours(word)] if query.latin else [word] for word in words]
+        nears = [[word, *self._neighbours(word)] if spelled else [word] for word in words]
         every = self.words.get_each([prefix + token for near in nears for token in near])
         rare: list[Int32Array] = []
         voters: list[Int32Array] = []
@@ -750,6 +759,11 @@ class CandidateIndex:
         column = self.phonetics if query.latin else self.skeletons
         key = query.phonetic if query.latin else query.skeleton
         scores = process.cdist([key], column.take(ordered), scorer=fuzz.WRatio)[0]
+        if not query.latin:
+            # A script mention's consonants match many names; the strings that also spell its
+            # words the same way (an alias in its own script) come first.
+            written = process.cdist([query.text], self.texts.take(ordered), scorer=fuzz.WRatio)
+            scores = (scores + written[0]) / 2
         # Highest score first; ties go to the lower entry number, so the order is stable.
         order = np.argsort(-scores, kind="stable")
         numbers = np.asarray(ordered, dtype=np.int64)[order].tolist()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from namenorm.errors import RulesError
 from namenorm.model import Normalization, Step
@@ -36,6 +36,7 @@ __all__ = [
     "phonetic_key",
     "replay",
     "skeleton_key",
+    "title_key",
 ]
 
 TITLES_RULE = "titles.leading"
@@ -123,6 +124,18 @@ def _phonetic_word(word: str, rules: RuleSet, *, latin: bool) -> str:
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _phonetic_fold(word: str) -> str:
     return fold(word, load_rules().phonetic)
+
+
+def title_key(titles: Sequence[str]) -> str:
+    """The phonetic key of the titles :func:`analyze` set aside, word by word: two spellings
+    of one title share it, as the title rule reads them (Sayyed and Sayyid).
+
+    >>> title_key(analyze("Sayyed Hassan").titles) == title_key(analyze("Sayyid Ali").titles)
+    True
+    >>> title_key(analyze("Qasem Soleimani").titles)
+    ''
+    """
+    return " ".join(_phonetic_fold(word) for title in titles for word in title.split())
 
 
 @register_cache

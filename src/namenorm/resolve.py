@@ -36,7 +36,7 @@ from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.glosses import load_glosses
 from namenorm.index import ROLES, CandidateIndex, Entry
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
-from namenorm.normalize import analyze, normalize_text
+from namenorm.normalize import analyze, normalize_text, title_key
 from namenorm.places import PlaceIndex
 from namenorm.resources import register_cache
 from namenorm.score import (
@@ -276,6 +276,19 @@ def _without_two_joined(query: Normalization, rows: list[_PairRow]) -> list[_Pai
     if not query.latin or conjunctions.isdisjoint(query.text.split()[1:-1]):
         return rows
     return [row for row in rows if not joins_two(query, row[0].analysis, conjunctions)]
+
+
+def _titled_names(query: Normalization, rows: list[_PairRow]) -> list[_PairRow]:
+    """The rows whose table string is ``query`` with its titles, spelled either way: the
+    title is then part of a name ("General Security Service")."""
+    if not query.titles:
+        return []
+    key = title_key(query.titles)
+    return [
+        row
+        for row in rows
+        if row[1]["phonetic_equal"] and title_key(analyze(row[0].string).titles) == key
+    ]
 
 
 def _normalize_context(context: str) -> str:
@@ -594,12 +607,12 @@ class Resolver:
         if query.text and len(query.tokens) <= MAX_NAME_WORDS:
             kept, spare = self.index.candidate_split(query)
             rows = self._pair_rows(query, sorted(kept))
-            if query.titles and any(features["exact"] for _, features in rows):
+            titled = _titled_names(query, rows)
+            if titled:
                 # The mention, title and all, is a string of the table ("General Security
                 # Service"): its first word is part of that name, not a title set aside, and
                 # readings that need it set aside are not the mention's, in any context.
-                rows = [row for row in rows if row[1]["exact"]]
-                spare = ()
+                rows, spare = titled, ()
             # A known error is a rendering of a whole name: one word of it alone is no evidence
             # of the error's entity ("Khatami" of "Mustafa Khatami" names another man), unless
             # the sentence speaks of that entity. Such entries wait in reserve with the others.

@@ -87,6 +87,7 @@ FEATURES = (
     "ends_match",
     "non_latin",
     "script_alias",
+    "written_words",
     "known_error",
 )
 """The names of the pair features, in the order the confidence model weighs them."""
@@ -530,8 +531,19 @@ def pair_features(
         ),
         "non_latin": float(not query.latin),
         "script_alias": float(query.latin and not alias.latin),
+        "written_words": _written_words(query, alias),
         "known_error": 0.0,
     }
+
+
+def _written_words(query: Normalization, alias: Normalization) -> float:
+    """The share of a script mention's words that a string in a script too spells letter for
+    letter (الخميني in روح الله الخميني): the consonants of script words match many names
+    (Khomeini and Khamenei are both "hmn"), the letters far fewer."""
+    if query.latin or alias.latin or not query.tokens:
+        return 0.0
+    written = set(alias.tokens)
+    return sum(token in written for token in query.tokens) / len(query.tokens)
 
 
 def similarity(features: Mapping[str, float]) -> float:

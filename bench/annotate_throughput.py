@@ -80,6 +80,7 @@ import namenorm
 from namenorm import AliasTable, Resolver, load_table
 from namenorm.annotate import sentence_spans
 from namenorm.corpus import Document, annotate_documents
+from namenorm.memo import BoundedMemo
 
 try:
     import ahocorasick
@@ -366,7 +367,8 @@ def drop_caches(resolver: Resolver) -> None:
     namenorm.reset_caches()
     for owner in (resolver, resolver.annotator()):
         for name, value in vars(owner).items():
-            if isinstance(value, dict) and ("cache" in name or name == "_known"):
+            memo = isinstance(value, (dict, BoundedMemo))
+            if memo and ("cache" in name or name == "_known"):
                 value.clear()
 
 

@@ -279,7 +279,7 @@ def test_neighbours_looked_up_together_are_those_looked_up_alone(
     index = INDEX
     index._neighbour_cache.clear()
     index.look_up_neighbours(queries)
-    together = dict(index._neighbour_cache)
+    together = dict(index._neighbour_cache.items())
     index._neighbour_cache.clear()
     alone = {word: index._neighbours(word) for word in together}
     assert together == alone

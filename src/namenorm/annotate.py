@@ -31,6 +31,7 @@ from typing import Literal, overload
 
 import attrs
 
+from namenorm.memo import BoundedMemo
 from namenorm.model import Entity, Evidence, Match
 from namenorm.normalize import analyze
 from namenorm.resolve import Link, PreparedContext, Resolver
@@ -249,7 +250,7 @@ class Annotator:
                 normalized=resolver.index.texts,
             )
         )
-        self._known: dict[str, bool] = {}
+        self._known: BoundedMemo[str, bool] = BoundedMemo(_KNOWN_CACHE_SIZE)
         self._stopwords = spotting_words().get("stopword", frozenset())
         self._prefixes = load_rules().prefixes
 
@@ -319,10 +320,10 @@ class Annotator:
         if known is None:
             analysis = analyze(word)
             # Abu, Abd and Umm make one name with the next word, and have no entry alone.
-            known = analysis.text in self._prefixes or self.resolver.index.has_candidates(analysis)
-            if len(self._known) >= _KNOWN_CACHE_SIZE:
-                self._known.clear()
-            self._known[word] = known
+            known = self._known.put(
+                word,
+                analysis.text in self._prefixes or self.resolver.index.has_candidates(analysis),
+            )
         return known
 
     def _settle(self, document: _Document, run: Run, found: list[_Reading]) -> None:

@@ -295,8 +295,12 @@ def reliability_bins(
         ReliabilityBin(
             lower=i / bins,
             upper=(i + 1) / bins,
+            # The mean of confidences in a bin lies in it; a sum of floats can put it an ulp
+            # outside (three 0.35s average 0.3499999999999999), which would misplace it.
+            mean_confidence=min(max(totals[i] / counts[i], i / bins), (i + 1) / bins)
+            if counts[i]
+            else None,
             count=counts[i],
-            mean_confidence=totals[i] / counts[i] if counts[i] else None,
             accuracy=hits[i] / counts[i] if counts[i] else None,
         )
         for i in range(bins)

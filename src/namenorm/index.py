@@ -39,6 +39,7 @@ from namenorm.columns import (
     sequence_position,
     sorted_union,
 )
+from namenorm.memo import BoundedMemo
 from namenorm.model import Entity, Normalization
 from namenorm.normalize import analyze
 from namenorm.rules import load_rules
@@ -315,10 +316,14 @@ class CandidateIndex:
     """Skeleton tokens carried by one entity only, to that entity."""
     _entry_cache: dict[int, Entry] = attrs.field(init=False, factory=dict, repr=False)
     # A mention's words are looked up for each of its candidates: remembered per word.
-    _token_positions: dict[str, int | None] = attrs.field(init=False, factory=dict, repr=False)
+    _token_positions: BoundedMemo[str, int | None] = attrs.field(
+        init=False, factory=lambda: BoundedMemo(_ENTRY_CACHE_SIZE), repr=False
+    )
     # Names share their words (Mohammed, Hassan, al-Hashemi): a word's fuzzy neighbours are
     # looked up once, not once per mention that has it.
-    _neighbour_cache: dict[str, tuple[str, ...]] = attrs.field(init=False, factory=dict, repr=False)
+    _neighbour_cache: BoundedMemo[str, tuple[str, ...]] = attrs.field(
+        init=False, factory=lambda: BoundedMemo(_ENTRY_CACHE_SIZE), repr=False
+    )
 
     # -- building ------------------------------------------------------------------------
 
@@ -460,10 +465,7 @@ class CandidateIndex:
             return self._token_positions[token]
         found = self.vocabulary_ids.get(token)
         position = int(found[0]) if len(found) and self.vocabulary[int(found[0])] == token else None
-        if len(self._token_positions) >= _ENTRY_CACHE_SIZE:
-            self._token_positions.clear()
-        self._token_positions[token] = position
-        return position
+        return self._token_positions.put(token, position)
 
     def analysis(self, number: int) -> Normalization:
         """The analysis of entry ``number`` rebuilt from the columns, without its entity: what
@@ -749,9 +751,7 @@ class CandidateIndex:
         return sorted(deletions(token, 1 if known_word else _deletion_distance(token)))
 
     def _remember_neighbours(self, token: str, found: tuple[str, ...]) -> None:
-        if len(self._neighbour_cache) >= _ENTRY_CACHE_SIZE:
-            self._neighbour_cache.clear()
-        self._neighbour_cache[token] = found
+        self._neighbour_cache.put(token, found)
 
     def _ranked(self, query: Normalization, numbers: set[int]) -> list[tuple[int, float]]:
         """``numbers`` with a bulk rapidfuzz score against ``query``, best first."""

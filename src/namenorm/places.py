@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from namenorm.index import CandidateIndex
+from namenorm.memo import BoundedMemo
 from namenorm.model import Normalization
 from namenorm.normalize import analyze
 from namenorm.resources import cache, register_cache
@@ -74,8 +75,8 @@ class PlaceIndex:
     def __init__(self, index: CandidateIndex) -> None:
         self._index = index
         self._demonyms = load_demonyms()
-        self._words: dict[str, frozenset[int]] = {}
-        self._anchors: dict[int, frozenset[int]] = {}
+        self._words: BoundedMemo[str, frozenset[int]] = BoundedMemo(_KEPT)
+        self._anchors: BoundedMemo[int, frozenset[int]] = BoundedMemo(_KEPT)
 
     def _own_places(self, key: str) -> frozenset[int]:
         """The place entities one of whose names has the phonetic key ``key``."""
@@ -100,11 +101,7 @@ class PlaceIndex:
             country = self._index.entities[place].attributes.get(COUNTRY_ATTRIBUTE)
             if isinstance(country, str):
                 found.update(self._own_places(analyze(country).phonetic))
-        places = frozenset(found)
-        if len(self._words) >= _KEPT:
-            self._words.clear()
-        self._words[key] = places
-        return places
+        return self._words.put(key, frozenset(found))
 
     def _in_keys(self, keys: Sequence[str]) -> frozenset[int]:
         found: set[int] = set()
@@ -143,11 +140,7 @@ class PlaceIndex:
         country = entity.attributes.get(COUNTRY_ATTRIBUTE)
         if isinstance(country, str):
             found.update(self._places_of(analyze(country).phonetic))
-        anchors = frozenset(found)
-        if len(self._anchors) >= _KEPT:
-            self._anchors.clear()
-        self._anchors[entity_index] = anchors
-        return anchors
+        return self._anchors.put(entity_index, frozenset(found))
 
     def conflicts(self, name: Normalization, entity_index: int) -> bool:
         """Whether ``name`` speaks of places, the entity belongs to places, and none of them

@@ -35,6 +35,7 @@ from namenorm._worker import freeze_heap
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.glosses import load_glosses
 from namenorm.index import ROLES, CandidateIndex, Entry
+from namenorm.memo import BoundedMemo
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text, title_key
 from namenorm.places import PlaceIndex
@@ -388,13 +389,15 @@ class Resolver:
         self._index = self._table.compile()
         # What the scorer needs of an entity is worked out the first time it is a candidate,
         # so a resolver over a million aliases is ready at once.
-        self._contexts: dict[int, _EntityContext] = {}
-        self._full_names: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+        self._contexts: BoundedMemo[int, _EntityContext] = BoundedMemo(BASE_CACHE_SIZE)
+        self._full_names: BoundedMemo[int, list[tuple[str, tuple[str, ...]]]] = BoundedMemo(
+            BASE_CACHE_SIZE
+        )
         self._places = PlaceIndex(self._index)
         self._glosses = load_glosses()
-        self._negatives: dict[str, frozenset[str]] = {}
+        self._negatives: BoundedMemo[str, frozenset[str]] = BoundedMemo(BASE_CACHE_SIZE)
         self._annotator: Annotator | None = None
-        self._link_cache: dict[tuple[object, ...], Link] = {}
+        self._link_cache: BoundedMemo[tuple[object, ...], Link] = BoundedMemo(BASE_CACHE_SIZE)
         # Least recently used first: the mentions a corpus keeps naming stay. The lock keeps
         # the order and the count of rows true when threads share the resolver.
         self._base_cache: OrderedDict[str, _Base] = OrderedDict()
@@ -447,10 +450,7 @@ class Resolver:
                 sorted(n for n in names if len(n.replace(" ", "")) >= COMENTION_MIN_LENGTH)
             ),
         )
-        if len(self._contexts) >= BASE_CACHE_SIZE:
-            self._contexts.clear()
-        self._contexts[entity_index] = context
-        return context
+        return self._contexts.put(entity_index, context)
 
     def _name_numbers(self, entity_index: int) -> list[int]:
         """The entries of an entity that are its names and aliases, not its known errors."""
@@ -480,10 +480,7 @@ class Resolver:
             for number in index.entry_numbers(entity_index)
             if self._is_full_name(number)
         ]
-        if len(self._full_names) >= BASE_CACHE_SIZE:
-            self._full_names.clear()
-        self._full_names[entity_index] = names
-        return names
+        return self._full_names.put(entity_index, names)
 
     def rejects(self, entity: Entity, name: str) -> bool:
         """Whether the table rules ``entity`` out for ``name``: the normalized name is the
@@ -504,10 +501,7 @@ class Resolver:
         if known is not None:
             return known
         texts = frozenset(analyze(negative).text for negative in entity.negatives)
-        if len(self._negatives) >= BASE_CACHE_SIZE:
-            self._negatives.clear()
-        self._negatives[entity.id] = texts
-        return texts
+        return self._negatives.put(entity.id, texts)
 
     # -- scoring -------------------------------------------------------------------------
 
@@ -995,10 +989,7 @@ class Resolver:
         # Every candidate may be one the table rules out for this mention (its negatives).
         best = self._match(query, ranked, 0) if ranked else None
         link = Link(best if best is not None and best.confidence >= limit else None, best)
-        if len(self._link_cache) >= BASE_CACHE_SIZE:
-            self._link_cache.clear()
-        self._link_cache[key] = link
-        return link
+        return self._link_cache.put(key, link)
 
     def _match(self, query: Normalization, ranked: Sequence[_Scored], position: int) -> Match:
         chosen = ranked[position]

@@ -44,6 +44,7 @@ import attrs
 from namenorm.columns import StringColumn, sequence_position
 from namenorm.errors import TableError
 from namenorm.index import CandidateIndex
+from namenorm.memo import BoundedMemo
 from namenorm.model import KINDS, AttributeValue, Entity
 from namenorm.normalize import analyze
 from namenorm.resources import cache, data_path, read_text, register_cache
@@ -704,7 +705,7 @@ class EntityColumn(Sequence[Entity]):
     def __init__(self, ids: StringColumn, records: StringColumn) -> None:
         self.ids = ids
         self.records = records
-        self._cache: dict[int, Entity] = {}
+        self._cache: BoundedMemo[int, Entity] = BoundedMemo(_ENTITY_CACHE_SIZE)
 
     @classmethod
     def from_entities(cls, entities: Sequence[Entity]) -> EntityColumn:
@@ -731,10 +732,9 @@ class EntityColumn(Sequence[Entity]):
         position = sequence_position(position, len(self), "entity")
         cached = self._cache.get(position)
         if cached is None:
-            cached = _entity_of_record(json.loads(self.records[position]))
-            if len(self._cache) >= _ENTITY_CACHE_SIZE:
-                self._cache.clear()
-            self._cache[position] = cached
+            cached = self._cache.put(
+                position, _entity_of_record(json.loads(self.records[position]))
+            )
         return cached
 
     def __iter__(self) -> Iterator[Entity]:

@@ -717,9 +717,7 @@ class CandidateIndex:
         """
         words = [
             word
-            for word in dict.fromkeys(
-                word for query in queries if query.latin for word in query.phonetic.split()
-            )
+            for word in dict.fromkeys(word for query in queries for word in query.phonetic.split())
             if word not in self._neighbour_cache
         ]
         fuzzy: list[str] = []

@@ -632,7 +632,8 @@ class CandidateIndex:
         """Entries that share a rare word with the mention (or, near enough, a neighbour of
         it), or two of its words however common: each word votes for the entries that have
         it or one of its neighbours."""
-        found = self._by_words(query.phonetic.split(), _WORD, spelled=True)
+        words = query.phonetic.split()
+        found = self._by_words(words, _WORD, spelled=True, lone=len(words) == 1)
         if query.latin:
             return found
         # A script mention's words are compared by their consonants too (vowels are seldom
@@ -644,10 +645,9 @@ class CandidateIndex:
         words = [word for word in words if len(word) >= 2]
         return found | self._by_words(words, _SKELETON_WORD, spelled=False, lone=lone)
 
-    def _by_words(
-        self, words: list[str], prefix: str, *, spelled: bool, lone: bool | None = None
-    ) -> set[int]:
-        lone = len(words) == 1 if lone is None else lone
+    def _by_words(self, words: list[str], prefix: str, *, spelled: bool, lone: bool) -> set[int]:
+        """:meth:`_by_tokens` for one kind of word (``prefix``): ``spelled`` words bring their
+        neighbours, and ``lone`` says the mention is one word."""
         # Each word with its neighbours; the postings of all of them are looked up together.
         nears = [[word, *self._neighbours(word)] if spelled else [word] for word in words]
         every = self.words.get_each([prefix + token for near in nears for token in near])

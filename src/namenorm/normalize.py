@@ -71,8 +71,7 @@ def _is_title(phrase: str, rules: RuleSet) -> bool:
     # written, or they would swallow names (Ken, Cole).
     if len(phrase) < MIN_PHONETIC_TITLE:
         return False
-    key = " ".join(_phonetic_fold(word) for word in phrase.split())
-    return key in rules.title_keys
+    return title_key((phrase,)) in rules.title_keys
 
 
 def _name_words(text: str, rules: RuleSet) -> list[list[str]]:

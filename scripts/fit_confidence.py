@@ -44,7 +44,9 @@ def seed_links(model: ConfidenceModel) -> Linked:
     files = sorted({json.loads(line)["file"] for line in SEED_GOLD.read_text("utf-8").splitlines()})
     found: Linked = set()
     for name in files:
-        text = (SEEDS / name).read_text("utf-8")
+        # Read as the gold's offsets were taken: line ends as they are in the file.
+        with (SEEDS / name).open(encoding="utf-8", newline="") as handle:
+            text = handle.read()
         for mention in resolver.annotate(text):
             if mention.match is not None:
                 found.add((name, mention.start, mention.end, mention.match.entity.id))

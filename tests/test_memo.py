@@ -57,3 +57,21 @@ def test_a_memo_holds_at_most_its_size_and_the_last_value_stored(
     # Whatever it still holds is the last value stored for that key.
     last = dict(stores)
     assert all(last[key] == value for key, value in memo.items())
+
+
+@given(
+    st.integers(1, 5),
+    st.lists(st.dictionaries(st.integers(0, 8), st.integers(), max_size=4)),
+)
+def test_a_batch_is_kept_whole_and_the_memo_past_its_size_only_by_that_batch(
+    size: int, batches: list[dict[int, int]]
+) -> None:
+    memo: BoundedMemo[int, int] = BoundedMemo(size)
+    for batch in batches:
+        before = dict(memo.items())
+        memo.put_all(batch)
+        held = dict(memo.items())
+        assert all(held[key] == value for key, value in batch.items())
+        # Either everything earlier is kept, or it was all forgotten to make room.
+        assert held in ({**before, **batch}, batch)
+        assert len(memo) <= max(size, len(batch))

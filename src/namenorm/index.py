@@ -314,7 +314,9 @@ class CandidateIndex:
     """Deletion variants of the vocabulary tokens to the tokens."""
     skeleton_owner: KeyMultimap
     """Skeleton tokens carried by one entity only, to that entity."""
-    _entry_cache: dict[int, Entry] = attrs.field(init=False, factory=dict, repr=False)
+    _entry_cache: BoundedMemo[int, Entry] = attrs.field(
+        init=False, factory=lambda: BoundedMemo(_ENTRY_CACHE_SIZE), repr=False
+    )
     # A mention's words are looked up for each of its candidates: remembered per word.
     _token_positions: BoundedMemo[str, int | None] = attrs.field(
         init=False, factory=lambda: BoundedMemo(_ENTRY_CACHE_SIZE), repr=False
@@ -530,9 +532,7 @@ class CandidateIndex:
                     phonetic_compact=compact(phonetic),
                     skeleton_compact=compact(skeleton),
                 )
-            if len(cache) + len(missing) > _ENTRY_CACHE_SIZE:
-                cache.clear()
-            cache.update((number, found[number]) for number in missing)
+            cache.put_all({number: found[number] for number in missing})
         return [found[number] for number in numbers]
 
     def entry_numbers(self, entity_index: int) -> range:

@@ -9,7 +9,7 @@ run that fills it soon holds what the text names now.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Generic, TypeVar
 
 import attrs
@@ -56,6 +56,23 @@ class BoundedMemo(Generic[K, V]):
             self._items.clear()
         self._items[key] = value
         return value
+
+    def put_all(self, items: Mapping[K, V]) -> None:
+        """Remember every value of ``items`` (first forgetting everything if the keys not in
+        the memo yet would not all fit): a batch worked out together is kept together.
+
+        >>> memo: BoundedMemo[str, int] = BoundedMemo(3)
+        >>> memo.put("a", 1)
+        1
+        >>> memo.put_all({"b": 2, "c": 3}); memo.items()
+        [('a', 1), ('b', 2), ('c', 3)]
+        >>> memo.put_all({"c": 30, "d": 4}); memo.items()
+        [('c', 30), ('d', 4)]
+        """
+        new = sum(key not in self._items for key in items)
+        if len(self._items) + new > self.size:
+            self._items.clear()
+        self._items.update(items)
 
     def items(self) -> list[tuple[K, V]]:
         """What is remembered now, in the order it was stored."""

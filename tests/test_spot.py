@@ -111,6 +111,13 @@ def test_stopwords_split_runs_and_are_never_runs() -> None:
     assert runs("Iran But Iraq") == [["Iran"], ["Iraq"]]
 
 
+def test_months_and_weekdays_are_no_names_but_months_that_are_given_names_are() -> None:
+    assert runs("On Monday 18 March 2024 Iran") == [["Iran"]]
+    assert runs("killed on January 3, 2020") == []
+    # April, June and August are also given names: still name words.
+    assert runs("April Ryan met June Carter") == [["April", "Ryan"], ["June", "Carter"]]
+
+
 @pytest.mark.parametrize("word", STOPWORDS)
 def test_every_capitalized_stopword_splits_a_run(word: str) -> None:
     capitalized = word.capitalize()

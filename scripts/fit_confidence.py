@@ -52,10 +52,12 @@ def seed_links(
     gold ``spans``, linked or not, whose best candidate is a coin flip away from the
     threshold (a span the gold does not hold is no concern of the suite's seed test)."""
     resolver = Resolver(load_table(), model=model)
-    files = sorted({json.loads(line)["file"] for line in SEED_GOLD.read_text("utf-8").splitlines()})
+    # Linked just above the threshold, or left just below it (a span left unresolved for
+    # another reason, as a lone common word is, does not turn on the threshold).
+    low, high = resolver.threshold - BORDERLINE, resolver.threshold + BORDERLINE
     found: Linked = set()
     borderline: Borderline = []
-    for name in files:
+    for name in sorted({file for file, _, _ in spans}):
         # Read as the gold's offsets were taken: line ends as they are in the file.
         with (SEEDS / name).open(encoding="utf-8", newline="") as handle:
             text = handle.read()
@@ -63,9 +65,6 @@ def seed_links(
         for mention in annotation.mentions:
             if mention.match is not None:
                 found.add((name, mention.start, mention.end, mention.match.entity.id))
-        # Linked just above the threshold, or left just below it (a span left unresolved
-        # for another reason, as a lone common word is, does not turn on the threshold).
-        low, high = resolver.threshold - BORDERLINE, resolver.threshold + BORDERLINE
         close = [
             (mention, mention.match)
             for mention in annotation.mentions

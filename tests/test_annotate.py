@@ -547,3 +547,20 @@ def test_names_joined_by_and_are_two_mentions() -> None:
     ]
     short = "Hezbollah and Kataeb denied it."
     assert [m.text for m in annotator.annotate(short)] == ["Hezbollah"]
+
+
+def test_an_acronym_is_linked_in_running_text_only_where_its_sentence_supports_it(
+    resolver: Resolver,
+) -> None:
+    text = (
+        "Israel's ISA arrested two residents of East Jerusalem suspected of spying for Iran. "
+        "Savers put money into an ISA every April."
+    )
+    annotation = resolver.annotate_document(text)
+    acronyms = [m for m in annotation.mentions if m.text == "ISA"]
+    assert [(m.start, m.match.entity.id, m.match.method) for m in acronyms] == [
+        (9, "shin-bet", "acronym")
+    ]
+    assert [span.start for span in annotation.unresolved if span.text == "ISA"] == [
+        text.rindex("ISA")
+    ]

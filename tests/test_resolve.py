@@ -859,3 +859,67 @@ def test_the_builtin_table_reads_translated_names() -> None:
         match = resolver.resolve(mention)
         assert match is not None
         assert (match.entity.id, match.method) == (entity_id, "gloss")
+
+
+_ACRONYMS = AliasTable(
+    [
+        Entity(
+            id="shin-bet",
+            name="Shin Bet",
+            kind="org",
+            aliases=("Israel Security Agency",),
+            context=("israel", "arrested", "intelligence"),
+        ),
+        Entity(
+            id="unsc",
+            name="United Nations Security Council",
+            kind="org",
+            aliases=("UNSC",),
+            context=("veto", "resolution"),
+        ),
+        Entity(
+            id="isa-person",
+            name="Ivan Sergei Antonov",
+            kind="person",
+            context=("israel", "arrested"),
+        ),
+    ]
+)
+
+
+def test_an_acronym_resolves_when_its_sentence_speaks_of_the_entity() -> None:
+    resolver = Resolver(_ACRONYMS)
+    for mention in ("ISA", "I.S.A."):
+        match = resolver.resolve(mention, context=f"Israel's {mention} arrested two men.")
+        assert match is not None, mention
+        assert (match.entity.id, match.method) == ("shin-bet", "acronym")
+        assert match.evidence.feature("acronym") == 1.0
+        assert "the mention is its initials" in match.explain()
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        None,
+        "Savers can put money into an ISA every year.",
+        # One word of the entity's context is not enough.
+        "An ISA was arrested.",
+    ],
+)
+def test_an_acronym_the_sentence_does_not_support_is_nil(context: str | None) -> None:
+    resolver = Resolver(_ACRONYMS)
+    assert resolver.resolve("ISA", context=context) is None
+    assert all(m.method != "acronym" for m in resolver.candidates("ISA", context=context))
+
+
+def test_a_listed_acronym_is_a_name_of_its_own() -> None:
+    match = Resolver(_ACRONYMS).resolve("UNSC", context="The UNSC resolution met a veto.")
+    assert match is not None
+    assert (match.entity.id, match.method) == ("unsc", "exact")
+
+
+def test_an_acronym_is_not_matched_by_a_near_spelling() -> None:
+    # USC is one letter from UNSC: capitals are not spelled in variants.
+    resolver = Resolver(_ACRONYMS)
+    assert resolver.candidates("USC") == []
+    assert resolver.resolve("UNSC") is not None

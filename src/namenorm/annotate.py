@@ -405,7 +405,10 @@ def _acceptable(match: Match, words: int) -> bool:
     an organization or place only whole ("US military" is not the US-led military coalition);
     a lone word must match more than fuzzily or by its consonants (Iraqi is not Iraq), and a
     lone part of a person's name must be the surname (Michael alone is nobody in particular).
+    An acronym stands for its whole name ("ISA" for Israel Security Agency).
     """
+    if match.method == "acronym":
+        return True
     evidence = match.evidence
     if evidence.feature("query_coverage") < 1.0:
         return False

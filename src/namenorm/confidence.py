@@ -76,6 +76,7 @@ ENTITY_FEATURES = (
     "common_token",
     "distinctive",
     "glossed",
+    "acronym",
 )
 """Features of the entity rather than of one string: whether it is a person, and how much of
 its name a mention of a non-person leaves out (a surname alone names a person; a word alone
@@ -90,7 +91,8 @@ around the
 mention, and its lead in them over the other candidates; another of its names found there; how
 many entities share the matched key; how many carry the mention's rarest token; whether the
 mention has a token that only this entity carries; whether the candidate was found through a
-glossed reading of the mention (:mod:`namenorm.glosses`) rather than the mention itself."""
+glossed reading of the mention (:mod:`namenorm.glosses`) rather than the mention itself;
+whether the mention is an acronym of one of its names (:mod:`namenorm.acronyms`)."""
 
 INTERACTION = "*"
 """Joins two feature names into an interaction term: ``"surname*person"`` weighs the product."""

@@ -42,6 +42,7 @@ Method: TypeAlias = Literal[
     "token",
     "fuzzy",
     "gloss",
+    "acronym",
     "known_error",
     "coreference",
 ]
@@ -55,6 +56,9 @@ Method: TypeAlias = Literal[
 - ``fuzzy``: close by edit distance only;
 - ``gloss``: through a glossed reading of the mention, its words as a translation renders them
   ("Popular Crowd" read as "popular mobilization": :mod:`namenorm.glosses`);
+- ``acronym``: the mention is written as the initials of one of the entity's names ("ISA" for
+  Israel Security Agency: :mod:`namenorm.acronyms`), and its sentence speaks of the entity;
+  the mention is then compared as the name it abbreviates;
 - ``known_error``: the mention is one of the entity's known erroneous renderings;
 - ``coreference``: in running text, a short form ("Soleimani") of a full name met earlier in
   the same document ("Qassem Soleimani"), linked to the same entity.
@@ -260,10 +264,15 @@ class Match:
     def explain(self) -> str:
         """The evidence for this match, in words."""
         ev = self.evidence
+        how = (
+            "the mention is its initials"
+            if self.method == "acronym"
+            else f"similarity {self.score:.1f}/100"
+        )
         lines = [
             f"{ev.query!r} -> {self.entity.name} [{self.entity.id}] "
             f"confidence {self.confidence:.3f} via {self.method}",
-            f"  best {ev.alias_role}: {ev.alias!r} (similarity {self.score:.1f}/100)",
+            f"  best {ev.alias_role}: {ev.alias!r} ({how})",
         ]
         shown = ", ".join(f"{name}={value:.2f}" for name, value in ev.features if value)
         lines.append(f"  features: {shown or 'none'}")

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from namenorm._worker import freeze_heap
+from namenorm.acronyms import Acronyms, acronym_letters
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.glosses import load_glosses
 from namenorm.index import ROLES, CandidateIndex, Entry
@@ -155,6 +156,8 @@ class _Scored:
 def _method(entry: Entry, features: Mapping[str, float]) -> Method:  # noqa: PLR0911 - a ladder
     if features["glossed"]:
         return "gloss"
+    if features.get("acronym"):
+        return "acronym"
     if entry.role == "error":
         return "known_error"
     if features["exact"]:
@@ -194,6 +197,8 @@ class _Base:
     rows: list[_PairRow]
     spare: tuple[tuple[int, tuple[int, ...]], ...]
     """The entries in reserve, grouped by entity (entity index, entry numbers)."""
+    acronyms: frozenset[int] = frozenset()
+    """The entries of the reserve that the mention, written as capitals, abbreviates."""
     spare_rows: dict[int, _PairRow | None] = attrs.field(factory=dict)
     # The key words, worked out the first time a context is given: a mention resolved
     # without one never needs its candidates' context words.
@@ -321,6 +326,13 @@ def _error_fragment(entry: Entry, features: Mapping[str, float]) -> bool:
     )
 
 
+def _spelled_apart(features: Mapping[str, float]) -> bool:
+    """Whether a mention matches a string only through a near spelling of some word."""
+    if features["text_equal"] or features["phonetic_equal"]:
+        return False
+    return features["query_coverage"] < 1.0 or bool(features["fuzzy_tokens"])
+
+
 def _fits(judged: tuple[bool, bool], entity: Entity) -> bool:
     """Whether a mention fits one full name of an entity, given :func:`judge_name` of the two:
     no conflict, and for a person no sign that it names a relative."""
@@ -395,6 +407,7 @@ class Resolver:
         )
         self._places = PlaceIndex(self._index)
         self._glosses = load_glosses()
+        self._acronyms: Acronyms | None = None  # built on the first acronym mention
         self._negatives: BoundedMemo[str, frozenset[str]] = BoundedMemo(BASE_CACHE_SIZE)
         self._annotator: Annotator | None = None
         self._link_cache: BoundedMemo[tuple[object, ...], Link] = BoundedMemo(BASE_CACHE_SIZE)
@@ -582,6 +595,12 @@ class Resolver:
             context_features, hits = entity_context[entry.entity_index]
             features = dict(base_features)
             features.update(context_features)
+            if features.get("acronym") and not (
+                features["context"] >= 1.0 or features["comention"]
+            ):
+                # Initials need the sentence to speak of the entity: one word of its context
+                # ("island" for the ROC, the Republic of Cyprus) is not enough.
+                continue
             rows.append((entry, features, hits))
         self._add_context_lead(rows, entity_context)
         _add_rivalry(rows)
@@ -598,6 +617,7 @@ class Resolver:
         query = analyze(name)
         rows: list[_PairRow] = []
         spare: Sequence[int] = ()
+        acronyms: frozenset[int] = frozenset()
         if query.text and len(query.tokens) <= MAX_NAME_WORDS:
             kept, spare = self.index.candidate_split(query)
             rows = self._pair_rows(query, sorted(kept))
@@ -615,11 +635,16 @@ class Resolver:
                 rows = [row for row in rows if not _error_fragment(*row)]
                 spare = (*held, *spare)
             rows += self._glossed_rows(query, rows)
+            acronyms = self._acronym_entries(query, rows).difference(spare)
+            spare = (*spare, *sorted(acronyms))
         grouped: dict[int, list[int]] = {}
         for number in spare:
             grouped.setdefault(int(self.index.entry_entity[number]), []).append(number)
         base = _Base(
-            query, rows, spare=tuple((index, tuple(numbers)) for index, numbers in grouped.items())
+            query,
+            rows,
+            spare=tuple((index, tuple(numbers)) for index, numbers in grouped.items()),
+            acronyms=acronyms,
         )
         with self._base_lock:
             earlier = self._base_cache.get(name)
@@ -665,6 +690,20 @@ class Resolver:
         # A reading is built from the mention's name words: whether "and" joined two of them
         # is read off the mention itself.
         return _without_two_joined(query, found)
+
+    def _acronym_entries(self, query: Normalization, rows: Sequence[_PairRow]) -> frozenset[int]:
+        """The entries whose names a mention written as capitals abbreviates
+        (:mod:`namenorm.acronyms`), to be held in reserve: initials alone are weak evidence
+        ("ISA" is also a savings account), so they count only in a sentence that speaks of
+        the entity. None when the table lists the mention as it is written, which makes it a
+        name of its own, or when it is no acronym."""
+        letters = acronym_letters(query.original)
+        if letters is None or any(features["text_equal"] for _, features in rows):
+            return frozenset()
+        if self._acronyms is None:
+            self._acronyms = Acronyms.of(self.index)
+        present = {entry.number for entry, _ in rows}
+        return frozenset(n for n in self._acronyms.entries(letters) if n not in present)
 
     def _make_room(self, weight: int, *, adding: bool) -> None:
         """Forget the mentions used least recently until ``weight`` more rows fit (and, when
@@ -736,7 +775,12 @@ class Resolver:
             # sentence that speaks of its entity. Up to SPARE_ROWS_KEPT rows per name are
             # kept, so a long run over many sentences does not grow the cache without bound.
             found: dict[int, _PairRow | None] = dict.fromkeys(missing)
-            for entry, features in self._pair_rows(base.query, missing):
+            initials = [number for number in missing if number in base.acronyms]
+            others = [number for number in missing if number not in base.acronyms]
+            for entry, features in [
+                *self._pair_rows(base.query, others),
+                *self._pair_rows(base.query, initials, acronym=True),
+            ]:
                 found[entry.number] = (entry, features)
             with self._base_lock:
                 # Those that fit are kept; the rest serve this sentence only.
@@ -754,10 +798,19 @@ class Resolver:
         return base, base.rows + extra
 
     def _pair_rows(
-        self, query: Normalization, numbers: Iterable[int], *, glossed: bool = False
+        self,
+        query: Normalization,
+        numbers: Iterable[int],
+        *,
+        glossed: bool = False,
+        acronym: bool = False,
     ) -> list[_PairRow]:
         base = self._query_features(query)
         base["glossed"] = float(glossed)
+        base["acronym"] = float(acronym)
+        # Capitals are not spelled in variants: an acronym a letter away from a name is
+        # another name (USC is not UNSC, IRA is not Iraq).
+        capitals = not acronym and acronym_letters(query.original) is not None
         distinctive = self._distinctive_owners(query)
         rows: list[_PairRow] = []
         numbers = list(numbers)
@@ -767,7 +820,18 @@ class Resolver:
                 # A mention that calls itself a group, a movement or an organization
                 # ("Houthi group") does not name a person (Abdul-Malik al-Houthi).
                 continue
-            features = pair_features(query, entry.analysis, vocabulary=self.index.token_entities)
+            if acronym:
+                # The mention is read as the name it abbreviates, as a glossed mention is
+                # read as its translation; the ``acronym`` feature says it was a reading.
+                features = pair_features(
+                    entry.analysis, entry.analysis, vocabulary=self.index.token_entities
+                )
+            else:
+                features = pair_features(
+                    query, entry.analysis, vocabulary=self.index.token_entities
+                )
+                if capitals and _spelled_apart(features):
+                    continue
             features["known_error"] = float(entry.role == "error")
             features["shared_key"] = min(1.0, (key_owners - 1) / SHARED_KEY_SATURATION)
             features["distinctive"] = float(entry.entity_index in distinctive)

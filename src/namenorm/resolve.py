@@ -635,7 +635,7 @@ class Resolver:
                 rows = [row for row in rows if not _error_fragment(*row)]
                 spare = (*held, *spare)
             rows += self._glossed_rows(query, rows)
-            acronyms = self._acronym_entries(query, rows).difference(spare)
+            acronyms = self._acronym_entries(query, rows, spare)
             spare = (*spare, *sorted(acronyms))
         grouped: dict[int, list[int]] = {}
         for number in spare:
@@ -691,19 +691,22 @@ class Resolver:
         # is read off the mention itself.
         return _without_two_joined(query, found)
 
-    def _acronym_entries(self, query: Normalization, rows: Sequence[_PairRow]) -> frozenset[int]:
+    def _acronym_entries(
+        self, query: Normalization, rows: Sequence[_PairRow], spare: Sequence[int]
+    ) -> frozenset[int]:
         """The entries whose names a mention written as capitals abbreviates
         (:mod:`namenorm.acronyms`), to be held in reserve: initials alone are weak evidence
         ("ISA" is also a savings account), so they count only in a sentence that speaks of
-        the entity. None when the table lists the mention as it is written, which makes it a
-        name of its own, or when it is no acronym."""
+        the entity. Entries already among the candidates (``rows``) or in reserve
+        (``spare``) are left where they are. None when the table lists the mention as it
+        is written, which makes it a name of its own, or when it is no acronym."""
         letters = acronym_letters(query.original)
         if letters is None or any(features["text_equal"] for _, features in rows):
             return frozenset()
         if self._acronyms is None:
             self._acronyms = Acronyms.of(self.index)
-        present = {entry.number for entry, _ in rows}
-        return frozenset(n for n in self._acronyms.entries(letters) if n not in present)
+        taken = {entry.number for entry, _ in rows}.union(spare)
+        return frozenset(n for n in self._acronyms.entries(letters) if n not in taken)
 
     def _make_room(self, weight: int, *, adding: bool) -> None:
         """Forget the mentions used least recently until ``weight`` more rows fit (and, when

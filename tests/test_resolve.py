@@ -923,3 +923,34 @@ def test_an_acronym_is_not_matched_by_a_near_spelling() -> None:
     resolver = Resolver(_ACRONYMS)
     assert resolver.candidates("USC") == []
     assert resolver.resolve("UNSC") is not None
+
+
+@pytest.mark.parametrize(
+    ("mention", "entity_id"),
+    [
+        ("El Cezire", "al-jazeera"),
+        ("Necib Mikati", "najib-mikati"),
+        ("Cevad Zarif", "mohammad-javad-zarif"),
+    ],
+)
+def test_a_turkish_romanization_is_read_as_respelled(
+    resolver: Resolver, mention: str, entity_id: str
+) -> None:
+    match = resolver.resolve(mention)
+    assert match is not None
+    assert (match.entity.id, match.method) == (entity_id, "respelled")
+
+
+def test_a_respelling_is_not_tried_when_the_mention_fits_a_name_whole(
+    resolver: Resolver,
+) -> None:
+    # "Central Command" is a name of CENTCOM as written: its Turkish reading is never tried.
+    match = resolver.resolve("Central Command")
+    assert match is not None
+    assert match.method == "exact"
+    assert all(m.method != "respelled" for m in resolver.candidates("Central Command"))
+
+
+def test_a_respelled_person_must_spell_one_of_their_names(resolver: Resolver) -> None:
+    # "Mehdi Muhendis" read as "mahdi muhandis" is only part of Abu Mahdi al-Muhandis' name.
+    assert all(m.method != "respelled" for m in resolver.candidates("Mehdi Muhendis", limit=10))

@@ -48,7 +48,9 @@ MAX_READING_WORDS = 8
 _SINGLE_WORD_METHODS = frozenset({"exact", "normalized", "phonetic", "known_error", "token"})
 """How a lone word may match in running text. A fuzzy or skeleton match of one word is too
 often another word (Iraqi is not Iraq); ``token`` (part of a longer name) counts only for a
-person: "Soleimani" names him, "Iranian" does not name the Iranian Revolutionary Guards."""
+person: "Soleimani" names him, "Iranian" does not name the Iranian Revolutionary Guards. A
+reading (``gloss``, ``respelled``) of a lone word is a guess on a guess ("Cemal" read as
+Jamal)."""
 
 _LITERAL_METHODS = frozenset({"exact", "normalized", "known_error"})
 """A short form that is literally the name of another entity, not a person ("US" after "US

@@ -76,6 +76,7 @@ ENTITY_FEATURES = (
     "common_token",
     "distinctive",
     "glossed",
+    "respelled",
     "acronym",
 )
 """Features of the entity rather than of one string: whether it is a person, and how much of
@@ -91,7 +92,8 @@ around the
 mention, and its lead in them over the other candidates; another of its names found there; how
 many entities share the matched key; how many carry the mention's rarest token; whether the
 mention has a token that only this entity carries; whether the candidate was found through a
-glossed reading of the mention (:mod:`namenorm.glosses`) rather than the mention itself;
+glossed reading of the mention (:mod:`namenorm.glosses`) rather than the mention itself, or
+through the mention as another romanization would respell it (:mod:`namenorm.respell`);
 whether the mention is an acronym of one of its names (:mod:`namenorm.acronyms`)."""
 
 INTERACTION = "*"

@@ -42,6 +42,7 @@ Method: TypeAlias = Literal[
     "token",
     "fuzzy",
     "gloss",
+    "respelled",
     "acronym",
     "known_error",
     "coreference",
@@ -56,6 +57,8 @@ Method: TypeAlias = Literal[
 - ``fuzzy``: close by edit distance only;
 - ``gloss``: through a glossed reading of the mention, its words as a translation renders them
   ("Popular Crowd" read as "popular mobilization": :mod:`namenorm.glosses`);
+- ``respelled``: through the mention as another romanization scheme writes its letters (Turkish
+  "El Cezire" read as "al jazira": :mod:`namenorm.respell`);
 - ``acronym``: the mention is written as the initials of one of the entity's names ("ISA" for
   Israel Security Agency: :mod:`namenorm.acronyms`), and its sentence speaks of the entity;
   the mention is then compared as the name it abbreviates;

@@ -41,6 +41,7 @@ from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text, title_key
 from namenorm.places import PlaceIndex
 from namenorm.resources import register_cache
+from namenorm.respell import load_respellings
 from namenorm.score import (
     conflicts,
     generational_suffixes_differ,
@@ -156,6 +157,8 @@ class _Scored:
 def _method(entry: Entry, features: Mapping[str, float]) -> Method:  # noqa: PLR0911 - a ladder
     if features["glossed"]:
         return "gloss"
+    if features.get("respelled"):
+        return "respelled"
     if features.get("acronym"):
         return "acronym"
     if entry.role == "error":
@@ -407,6 +410,7 @@ class Resolver:
         )
         self._places = PlaceIndex(self._index)
         self._glosses = load_glosses()
+        self._respellings = load_respellings()
         self._acronyms: Acronyms | None = None  # built on the first acronym mention
         self._negatives: BoundedMemo[str, frozenset[str]] = BoundedMemo(BASE_CACHE_SIZE)
         self._annotator: Annotator | None = None
@@ -660,7 +664,8 @@ class Resolver:
 
     def _glossed_rows(self, query: Normalization, rows: Sequence[_PairRow]) -> list[_PairRow]:
         """The candidates of the mention's glossed readings (:mod:`namenorm.glosses`), marked
-        ``glossed``: tried only when some word of the mention matches no candidate's name, as
+        ``glossed``, and of its respelled readings (:mod:`namenorm.respell`), marked
+        ``respelled``: tried only when some word of the mention matches no candidate's name, as
         a word translated rather than transliterated would ("Popular Crowd"). A reading is a
         guess already: a candidate counts only if its name has every word the reading brought
         in and every other word of the reading by key, not by a near spelling or an initial
@@ -670,26 +675,46 @@ class Resolver:
         Engineer")."""
         if any(features["all_matched"] for _, features in rows):
             return []
-        own = set(query.phonetic.split())
-        phonetics = self.index.phonetics
         found: list[_PairRow] = []
         for reading in self._glosses.readings(query, self.index.token_entities.__contains__):
-            glossed = analyze(reading)
-            brought = set(glossed.phonetic.split()) - own
-            kept, _ = self.index.candidate_split(glossed)
-            # Read off the key column first: most candidates of a reading lack its new words,
-            # and scoring them would be wasted.
-            numbers = [n for n in sorted(kept) if brought.issubset(phonetics[n].split())]
-            found += [
-                (entry, features)
-                for entry, features in self._pair_rows(glossed, numbers, glossed=True)
-                if not features["fuzzy_tokens"]
-                and not features["initials"]
-                and (entry.entity.kind != "person" or features["phonetic_equal"])
-            ]
+            found += self._reading_rows(query, analyze(reading), glossed=True)
+        for _, reading in self._respellings.readings(query):
+            found += self._reading_rows(query, analyze(reading), respelled=True)
         # A reading is built from the mention's name words: whether "and" joined two of them
         # is read off the mention itself.
         return _without_two_joined(query, found)
+
+    def _reading_rows(
+        self,
+        query: Normalization,
+        reading: Normalization,
+        *,
+        glossed: bool = False,
+        respelled: bool = False,
+    ) -> list[_PairRow]:
+        """The candidates of one reading of ``query`` (a gloss or a respelling) that have
+        every word the reading brought in and match each of its words by key."""
+        brought = set(reading.phonetic.split()) - set(query.phonetic.split())
+        if respelled and not brought:
+            return []  # respelled, the mention has the same keys: nothing new to find
+        if not all(word in self.index.token_entities for word in brought):
+            # No name has every brought word: a dictionary look-up spares the index search,
+            # which most respelled English words ("Tuesday" as "tuasday") would cost.
+            return []
+        kept, _ = self.index.candidate_split(reading)
+        phonetics = self.index.phonetics
+        # Read off the key column first: most candidates of a reading lack its new words, and
+        # scoring them would be wasted.
+        numbers = [n for n in sorted(kept) if brought.issubset(phonetics[n].split())]
+        return [
+            (entry, features)
+            for entry, features in self._pair_rows(
+                reading, numbers, glossed=glossed, respelled=respelled
+            )
+            if not features["fuzzy_tokens"]
+            and not features["initials"]
+            and (entry.entity.kind != "person" or features["phonetic_equal"])
+        ]
 
     def _acronym_entries(
         self, query: Normalization, rows: Sequence[_PairRow], spare: Sequence[int]
@@ -806,10 +831,12 @@ class Resolver:
         numbers: Iterable[int],
         *,
         glossed: bool = False,
+        respelled: bool = False,
         acronym: bool = False,
     ) -> list[_PairRow]:
         base = self._query_features(query)
         base["glossed"] = float(glossed)
+        base["respelled"] = float(respelled)
         base["acronym"] = float(acronym)
         # Capitals are not spelled in variants: an acronym a letter away from a name is
         # another name (USC is not UNSC, IRA is not Iraq).

@@ -33,7 +33,7 @@ from unidecode import unidecode
 from namenorm.errors import RulesError
 from namenorm.resources import cache, data_path, read_text, register_cache
 
-__all__ = ["RuleSet", "fold", "load_rules", "read_rows"]
+__all__ = ["RuleSet", "compile_rule", "fold", "load_rules", "read_rows"]
 
 Rule = Callable[[str], str]
 
@@ -83,6 +83,19 @@ def _check_replacement(pattern: re.Pattern[str], replacement: str, *, name: str,
             line=line,
             field="replacement",
         )
+
+
+def compile_rule(pattern: str, replacement: str, *, name: str, line: int) -> re.Pattern[str]:
+    """Compile a rule's pattern from line ``line`` of data file ``name``, and check that its
+    replacement refers only to groups the pattern has; either fault raises
+    :class:`RulesError` naming the file, line and field.
+
+    >>> compile_rule("a+", "a", name="words.tsv", line=1).sub("a", "caaat")
+    'cat'
+    """
+    compiled = _compile(pattern, name=name, line=line)
+    _check_replacement(compiled, replacement, name=name, line=line)
+    return compiled
 
 
 def _substitution(pattern: re.Pattern[str], replacement: str) -> Rule:
@@ -257,15 +270,13 @@ def load_rules() -> RuleSet:
                 field="stage",
             )
         expanded = _expand(pattern, words, name="rewrite.tsv", line=line)
-        compiled = _compile(expanded, name="rewrite.tsv", line=line)
-        _check_replacement(compiled, replacement, name="rewrite.tsv", line=line)
+        compiled = compile_rule(expanded, replacement, name="rewrite.tsv", line=line)
         stages[stage].append((rule_id, _substitution(compiled, replacement)))
 
     phonetic: list[tuple[str, Rule]] = []
     skeleton: list[tuple[str, Rule]] = []
     for line, (key, rule_id, pattern, replacement, _why) in read_rows("phonetic.tsv", 5):
-        compiled = _compile(pattern, name="phonetic.tsv", line=line)
-        _check_replacement(compiled, replacement, name="phonetic.tsv", line=line)
+        compiled = compile_rule(pattern, replacement, name="phonetic.tsv", line=line)
         rule = _substitution(compiled, replacement)
         if key == "phonetic":
             phonetic.append((rule_id, rule))

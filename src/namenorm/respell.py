@@ -1,0 +1,98 @@
+"""Respelled readings of a mention: the name as another romanization scheme writes it.
+
+Turkish, the romanization of a large share of the region's press, writes the j of Jazira and
+Javad as c (El Cezire, Cevad Zarif) and the a of Arabic and Persian names often as e (Mehdi,
+Necib). The phonetic key cannot fold those letters, because English writes them for other
+sounds. ``respellings.tsv`` lists each scheme's rules as data; a mention's respelled readings
+are the mention with all of one scheme's rules applied, and the resolver tries them when the
+mention itself fits no name whole.
+
+>>> from namenorm.normalize import analyze
+>>> load_respellings().readings(analyze("El Cezire"))
+(('turkish', 'al jazira'),)
+>>> load_respellings().readings(analyze("Muhammad Shia al-Sudani"))     # no c, no e
+()
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+from namenorm.model import Normalization
+from namenorm.resources import cache, register_cache
+from namenorm.rules import compile_rule, read_rows
+
+__all__ = ["Respelling", "Respellings", "load_respellings"]
+
+_FILE = "respellings.tsv"
+
+
+@attrs.frozen
+class Respelling:
+    """One rule of a scheme: where ``pattern`` matches a normalized name, ``replacement``.
+
+    >>> load_respellings().rules[0].id
+    'tr.c'
+    """
+
+    scheme: str
+    id: str
+    pattern: re.Pattern[str]
+    replacement: str
+
+
+@attrs.frozen
+class Respellings:
+    """The rules of ``respellings.tsv``, in file order.
+
+    >>> sorted({rule.scheme for rule in load_respellings().rules})
+    ['turkish']
+    """
+
+    rules: tuple[Respelling, ...]
+
+    @property
+    def schemes(self) -> tuple[str, ...]:
+        """The schemes, in the order of their first rule."""
+        return tuple(dict.fromkeys(rule.scheme for rule in self.rules))
+
+    def readings(self, query: Normalization) -> tuple[tuple[str, str], ...]:
+        """(scheme, reading) for each scheme whose rules change the normalized text of a
+        Latin-letter ``query``; script mentions have no respelling.
+
+        >>> from namenorm.normalize import analyze
+        >>> load_respellings().readings(analyze("Cevad Zarif"))
+        (('turkish', 'javad zarif'),)
+        """
+        if not query.latin or not query.text:
+            return ()
+        found: list[tuple[str, str]] = []
+        for scheme in self.schemes:
+            text = query.text
+            for rule in self.rules:
+                if rule.scheme == scheme:
+                    text = rule.pattern.sub(rule.replacement, text)
+            if text != query.text:
+                found.append((scheme, text))
+        return tuple(found)
+
+
+@register_cache
+@cache
+def load_respellings() -> Respellings:
+    """The respellings shipped in ``respellings.tsv`` (read once). A bad pattern or a
+    replacement that refers to a missing group raises :class:`~namenorm.errors.RulesError`
+    naming the file and line.
+
+    >>> len(load_respellings().rules) >= 2
+    True
+    """
+    rules = tuple(
+        Respelling(
+            scheme, rule_id, compile_rule(pattern, replacement, name=_FILE, line=line), replacement
+        )
+        for line, (scheme, rule_id, pattern, replacement, _why) in read_rows(_FILE, 5)
+    )
+    return Respellings(rules)

@@ -954,3 +954,13 @@ def test_a_respelling_is_not_tried_when_the_mention_fits_a_name_whole(
 def test_a_respelled_person_must_spell_one_of_their_names(resolver: Resolver) -> None:
     # "Mehdi Muhendis" read as "mahdi muhandis" is only part of Abu Mahdi al-Muhandis' name.
     assert all(m.method != "respelled" for m in resolver.candidates("Mehdi Muhendis", limit=10))
+
+
+def test_a_respelling_is_tried_when_the_mention_fits_a_name_only_by_near_spellings() -> None:
+    # "Mehdi" is a near spelling of "Mahdi", so the mention fits the name whole, but only
+    # fuzzily; read as Turkish spells it, each word matches by key.
+    table = AliasTable([Entity(id="mahdi-kabir", name="Mahdi Kabir", kind="person")])
+    match = Resolver(table).resolve("Mehdi Kebir")
+    assert match is not None
+    assert (match.entity.id, match.method) == ("mahdi-kabir", "respelled")
+    assert match.evidence.feature("fuzzy_tokens") == 0.0

@@ -665,21 +665,24 @@ class Resolver:
     def _glossed_rows(self, query: Normalization, rows: Sequence[_PairRow]) -> list[_PairRow]:
         """The candidates of the mention's glossed readings (:mod:`namenorm.glosses`), marked
         ``glossed``, and of its respelled readings (:mod:`namenorm.respell`), marked
-        ``respelled``: tried only when some word of the mention matches no candidate's name, as
-        a word translated rather than transliterated would ("Popular Crowd"). A reading is a
+        ``respelled``: glosses are tried only when some word of the mention matches no candidate's
+        name, as a word translated rather than transliterated would ("Popular Crowd"), and
+        respellings unless some name matches every word by key. A reading is a
         guess already: a candidate counts only if its name has every word the reading brought
         in and every other word of the reading by key, not by a near spelling or an initial
         ("Supporters of Frank" read as "ansar frank" is not Frank A. Ashby, nor "Supporters
         of Hossein" Ansar al-Husseini). A person counts only if the reading spells one of
         their names: people's names are seldom translated, a byname at most ("Abu Mahdi the
         Engineer")."""
-        if any(features["all_matched"] for _, features in rows):
-            return []
         found: list[_PairRow] = []
-        for reading in self._glosses.readings(query, self.index.token_entities.__contains__):
-            found += self._reading_rows(query, analyze(reading), glossed=True)
-        for _, reading in self._respellings.readings(query):
-            found += self._reading_rows(query, analyze(reading), respelled=True)
+        if not any(features["all_matched"] for _, features in rows):
+            for reading in self._glosses.readings(query, self.index.token_entities.__contains__):
+                found += self._reading_rows(query, analyze(reading), glossed=True)
+        # A respelling is tried unless some name matches every word by key: a near spelling
+        # of each word (Beşşar Esad, Bashar al-Assad) is what a respelling may do better.
+        if not any(f["all_matched"] and not f["fuzzy_tokens"] for _, f in rows):
+            for _, reading in self._respellings.readings(query):
+                found += self._reading_rows(query, analyze(reading), respelled=True)
         # A reading is built from the mention's name words: whether "and" joined two of them
         # is read off the mention itself.
         return _without_two_joined(query, found)

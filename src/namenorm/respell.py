@@ -4,8 +4,8 @@ Turkish, the romanization of a large share of the region's press, writes the j o
 Javad as c (El Cezire, Cevad Zarif) and the a of Arabic and Persian names often as e (Mehdi,
 Necib). The phonetic key cannot fold those letters, because English writes them for other
 sounds. ``respellings.tsv`` lists each scheme's rules as data; a mention's respelled readings
-are the mention with all of one scheme's rules applied, and the resolver tries them when the
-mention itself fits no name whole.
+are the mention with all of one scheme's rules applied, and the resolver tries them unless some
+name matches every word of the mention itself by key.
 
 >>> from namenorm.normalize import analyze
 >>> load_respellings().readings(analyze("El Cezire"))

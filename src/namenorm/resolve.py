@@ -638,7 +638,7 @@ class Resolver:
             if held:
                 rows = [row for row in rows if not _error_fragment(*row)]
                 spare = (*held, *spare)
-            rows += self._glossed_rows(query, rows)
+            rows += self._rows_of_readings(query, rows)
             acronyms = self._acronym_entries(query, rows, spare)
             spare = (*spare, *sorted(acronyms))
         grouped: dict[int, list[int]] = {}
@@ -662,7 +662,7 @@ class Resolver:
             self._base_rows_kept += weight
         return base
 
-    def _glossed_rows(self, query: Normalization, rows: Sequence[_PairRow]) -> list[_PairRow]:
+    def _rows_of_readings(self, query: Normalization, rows: Sequence[_PairRow]) -> list[_PairRow]:
         """The candidates of the mention's glossed readings (:mod:`namenorm.glosses`), marked
         ``glossed``, and of its respelled readings (:mod:`namenorm.respell`), marked
         ``respelled``: glosses are tried only when some word of the mention matches no candidate's
@@ -678,8 +678,8 @@ class Resolver:
         if not any(features["all_matched"] for _, features in rows):
             for reading in self._glosses.readings(query, self.index.token_entities.__contains__):
                 found += self._reading_rows(query, analyze(reading), glossed=True)
-        # A respelling is tried unless some name matches every word by key: a near spelling
-        # of each word (Beşşar Esad, Bashar al-Assad) is what a respelling may do better.
+        # A respelling is tried unless some name matches every word by key: where each word
+        # is only a near spelling ("Mehdi Kebir" of Mahdi Kabir), a respelling may match by key.
         if not any(f["all_matched"] and not f["fuzzy_tokens"] for _, f in rows):
             for _, reading in self._respellings.readings(query):
                 found += self._reading_rows(query, analyze(reading), respelled=True)

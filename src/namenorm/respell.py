@@ -52,11 +52,20 @@ class Respellings:
     """
 
     rules: tuple[Respelling, ...]
+    # Each scheme with its rules, grouped once here rather than on every mention that is read.
+    _by_scheme: tuple[tuple[str, tuple[Respelling, ...]], ...] = attrs.field(init=False, repr=False)
+
+    @_by_scheme.default
+    def _group(self) -> tuple[tuple[str, tuple[Respelling, ...]], ...]:
+        grouped: dict[str, list[Respelling]] = {}
+        for rule in self.rules:
+            grouped.setdefault(rule.scheme, []).append(rule)
+        return tuple((scheme, tuple(rules)) for scheme, rules in grouped.items())
 
     @property
     def schemes(self) -> tuple[str, ...]:
         """The schemes, in the order of their first rule."""
-        return tuple(dict.fromkeys(rule.scheme for rule in self.rules))
+        return tuple(scheme for scheme, _ in self._by_scheme)
 
     def readings(self, query: Normalization) -> tuple[tuple[str, str], ...]:
         """(scheme, reading) for each scheme whose rules change the normalized text of a
@@ -69,11 +78,10 @@ class Respellings:
         if not query.latin or not query.text:
             return ()
         found: list[tuple[str, str]] = []
-        for scheme in self.schemes:
+        for scheme, rules in self._by_scheme:
             text = query.text
-            for rule in self.rules:
-                if rule.scheme == scheme:
-                    text = rule.pattern.sub(rule.replacement, text)
+            for rule in rules:
+                text = rule.pattern.sub(rule.replacement, text)
             if text != query.text:
                 found.append((scheme, text))
         return tuple(found)

@@ -341,6 +341,10 @@ def test_workers_give_the_same_records_as_one(
     assert len(parallel) > 2 * corpus.IN_FLIGHT_PER_WORKER
     assert _records(parallel) == _records(serial)
     assert all(a.text == b.text for (_, a), (_, b) in zip(parallel, serial, strict=True))
+    # Each match names the resolver's own entity, as with one worker, not a copy.
+    named = [m.best.entity for _, a in parallel for m in (*a.mentions, *a.unresolved) if m.best]
+    assert named
+    assert all(entity is resolver.table[entity.id] for entity in named)
 
 
 @pytest.mark.parametrize("workers", [0, -1])

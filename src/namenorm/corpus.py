@@ -24,16 +24,17 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, TypeAlias
 
 import attrs
 
-from namenorm._worker import freeze_heap
+from namenorm._worker import dumps_by_reference, freeze_heap, loads_by_reference
 from namenorm.annotate import Annotation, Annotator
 from namenorm.confidence import ConfidenceModel
 from namenorm.errors import CorpusError
+from namenorm.model import Entity
 from namenorm.resolve import Resolver
 from namenorm.tables import load_table
 
@@ -287,16 +288,16 @@ def _start_worker(snapshot: str, threshold: float, model: ConfidenceModel) -> No
     freeze_heap()
 
 
-def _annotate_batch(
-    texts: Sequence[str], threshold: float | None
-) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+def _annotate_batch(texts: Sequence[str], threshold: float | None) -> bytes:
+    """The mentions and unresolved spans of each text, pickled with their entities by id
+    (:func:`namenorm._worker.dumps_by_reference`)."""
     assert _WORKER_ANNOTATOR is not None
     results = []
     for text in texts:
         annotation = _WORKER_ANNOTATOR.annotate_document(text, threshold=threshold)
         # The text stays on this side: only the mentions travel back.
         results.append((annotation.mentions, annotation.unresolved))
-    return results
+    return dumps_by_reference(results)
 
 
 def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
@@ -359,24 +360,27 @@ def _annotated(
             initargs=(snapshot, resolver.threshold, resolver.model),
         ) as pool,
     ):
-        pending: deque[tuple[list[Document], concurrent.futures.Future[list[tuple[Any, Any]]]]] = (
-            deque()
-        )
+        pending: deque[tuple[list[Document], concurrent.futures.Future[bytes]]] = deque()
+        entity_of = resolver.table.__getitem__
         batches = _batches(documents)
         for batch in batches:
             pending.append(
                 (batch, pool.submit(_annotate_batch, [d.text for d in batch], threshold))
             )
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield from _collect(*pending.popleft())
+                yield from _collect(*pending.popleft(), entity_of)
         while pending:
-            yield from _collect(*pending.popleft())
+            yield from _collect(*pending.popleft(), entity_of)
 
 
 def _collect(
-    batch: list[Document], future: concurrent.futures.Future[list[tuple[Any, Any]]]
+    batch: list[Document],
+    future: concurrent.futures.Future[bytes],
+    entity_of: Callable[[str], Entity],
 ) -> Iterator[tuple[Document, Annotation]]:
-    for document, (mentions, unresolved) in zip(batch, future.result(), strict=True):
+    # Every mention names the caller's own entity, as with one worker.
+    results: list[tuple[Any, Any]] = loads_by_reference(future.result(), entity_of)
+    for document, (mentions, unresolved) in zip(batch, results, strict=True):
         yield document, Annotation(text=document.text, mentions=mentions, unresolved=unresolved)
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from namenorm._worker import freeze_heap
+from namenorm._worker import dumps_by_reference, freeze_heap, loads_by_reference
 from namenorm.acronyms import Acronyms, acronym_letters
 from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.glosses import load_glosses
@@ -1216,7 +1216,11 @@ class Resolver:
             ) as pool,
         ):
             parts = list(pool.map(_resolve_chunk, chunks, [threshold] * len(chunks)))
-        return [answer for part in parts for answer in part]
+        # Every match names this resolver's own entity, as with one worker.
+        answers: list[Match | None] = []
+        for part in parts:
+            answers.extend(loads_by_reference(part, self.table.__getitem__))
+        return answers
 
     def candidates(self, name: str, *, context: str | None = None, limit: int = 5) -> list[Match]:
         """Return up to ``limit`` candidate matches, best first, whatever their confidence.
@@ -1293,10 +1297,10 @@ def _start_worker(snapshot: str, threshold: float, model: ConfidenceModel) -> No
     freeze_heap()
 
 
-def _resolve_chunk(
-    queries: Sequence[tuple[str, str | None]], threshold: float | None
-) -> list[Match | None]:
-    return _WORKER[0]._resolve_batch(queries, threshold)
+def _resolve_chunk(queries: Sequence[tuple[str, str | None]], threshold: float | None) -> bytes:
+    """The answers to ``queries``, pickled with their entities by id
+    (:func:`namenorm._worker.dumps_by_reference`)."""
+    return dumps_by_reference(_WORKER[0]._resolve_batch(queries, threshold))
 
 
 def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:

@@ -160,6 +160,22 @@ def test_explain_mentions_the_alias_and_model(resolver: Resolver) -> None:
     assert "confidence model" in text
 
 
+def test_evidence_features_are_rounded_and_their_zeros_and_ones_shared(
+    resolver: Resolver,
+) -> None:
+    first = resolver.resolve("Ghassem Suleimani")
+    second = resolver.resolve("Mustafa Khatami", context="Iraqi Prime Minister Mustafa Khatami")
+    assert first is not None
+    assert second is not None
+    pairs = {pair: pair for pair in first.evidence.features}
+    shared = [pair for pair in second.evidence.features if pair[1] in (0.0, 1.0)]
+    assert any(pair in pairs for pair in shared)
+    assert all(pairs[pair] is pair for pair in shared if pair in pairs)
+    for _, value in (*first.evidence.features, *second.evidence.features):
+        assert type(value) is float
+        assert value == round(value, 4)
+
+
 def test_empty_and_punctuation_mentions_are_nil(resolver: Resolver) -> None:
     assert resolver.resolve("") is None
     assert resolver.resolve("--- ...") is None

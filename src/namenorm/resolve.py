@@ -98,6 +98,21 @@ _ROLE_ORDER = {"name": 0, "alias": 1, "error": 2}
 # Most features are 0 or 1, which rounding leaves as they are: round() is the slow part of
 # writing a match's evidence.
 _EXACT_VALUES = frozenset({0.0, 1.0})
+_EXACT_PAIRS: dict[tuple[str, float], tuple[str, float]] = {}
+"""One (feature, 0.0) and one (feature, 1.0) pair for every match's evidence: nine in ten of
+its features are such, and a pair each made a kept match three times as large."""
+
+
+def _feature_pair(name: str, value: float) -> tuple[str, float]:
+    """A feature of a match's evidence, rounded; (name, 0.0) and (name, 1.0) shared."""
+    if value not in _EXACT_VALUES:
+        return name, round(value, 4)
+    pair = _EXACT_PAIRS.get((name, value))
+    if pair is None:
+        pair = _EXACT_PAIRS.setdefault((name, value), (name, 1.0 if value else 0.0))
+    return pair
+
+
 _ERROR_ROLE = ROLES.index("error")
 _POSSESSIVE = re.compile(r"(?<=\w)['’`]s\b")
 
@@ -1097,10 +1112,7 @@ class Resolver:
             query=query.original,
             alias=chosen.entry.string,
             alias_role=chosen.entry.role,
-            features=tuple(
-                (name, value if value in _EXACT_VALUES else round(value, 4))
-                for name, value in chosen.features.items()
-            ),
+            features=tuple(_feature_pair(name, value) for name, value in chosen.features.items()),
             context_hits=chosen.context_hits,
             logit=chosen.logit,
             log_odds=self.model.log_odds(chosen.logit, rival_logits),

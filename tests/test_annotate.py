@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Sequence
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -564,3 +565,34 @@ def test_an_acronym_is_linked_in_running_text_only_where_its_sentence_supports_i
     assert [span.start for span in annotation.unresolved if span.text == "ISA"] == [
         text.rindex("ISA")
     ]
+
+
+def _relatives() -> list[object]:
+    records = [
+        json.loads(line) for line in (DATA / "relatives.jsonl").read_text("utf-8").splitlines()
+    ]
+    return [
+        pytest.param(
+            record,
+            id=record["relative"] or record["linked"][0][0],
+            marks=[pytest.mark.xfail(strict=True)] if record.get("known_miss") else [],
+        )
+        for record in records
+    ]
+
+
+@pytest.mark.parametrize("record", _relatives())
+def test_a_relative_is_not_linked_to_the_person_whose_surname_they_share(
+    resolver: Resolver, record: dict[str, Any]
+) -> None:
+    text = record["text"]
+    annotation = resolver.annotate_document(text)
+    linked = {(m.text, m.match.entity.id) for m in annotation.mentions if m.match is not None}
+    for surface, entity_id in record["linked"]:
+        assert (surface, entity_id) in linked
+    relative = record["relative"]
+    if relative is not None:
+        start = text.index(relative)
+        end = start + len(relative)
+        assert not [m for m in annotation.mentions if m.start < end and start < m.end]
+        assert any(m.start <= start and end <= m.end for m in annotation.unresolved)

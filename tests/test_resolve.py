@@ -983,3 +983,47 @@ def test_a_respelling_is_tried_when_the_mention_fits_a_name_only_by_near_spellin
     assert match is not None
     assert (match.entity.id, match.method) == ("mahdi-kabir", "respelled")
     assert match.evidence.feature("fuzzy_tokens") == 0.0
+
+
+_PEOPLE_NAMES = sorted(
+    (entity.id, name)
+    for entity in BUILTIN
+    if entity.kind == "person"
+    for name in entity.names()
+    if name.isascii() and len(name.split()) > 1
+)
+
+
+@given(st.sampled_from(_PEOPLE_NAMES), st.sampled_from(["", "President ", "Sheikh ", "Dr. "]))
+def test_no_full_name_of_a_person_names_another(pair: tuple[str, str], title: str) -> None:
+    entity_id, name = pair
+    assert not RESOLVER.names_another(BUILTIN[entity_id], title + name)
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "name"),
+    [
+        ("bashar-al-assad", "Maher al-Assad"),  # a brother: another given name
+        ("bafel-talabani", "Qubad Talabani"),
+        ("ammar-al-hakim", "Mohammed Baqir al-Hakim"),
+        ("muhammad-baqir-al-sadr", "Mohammed Baqir al-Hakim"),  # another surname
+    ],
+)
+def test_a_relative_or_namesake_names_another(entity_id: str, name: str) -> None:
+    assert RESOLVER.names_another(BUILTIN[entity_id], name)
+
+
+def test_names_another_judges_the_matched_string_too() -> None:
+    kadhimi = BUILTIN["mustafa-al-kadhimi"]
+    # A known error fits none of the entity's names, but it is what the mention matched.
+    assert RESOLVER.names_another(kadhimi, "Prime Minister Mustafa Khatami")
+    assert not RESOLVER.names_another(
+        kadhimi, "Prime Minister Mustafa Khatami", matched="Mustafa Khatami"
+    )
+
+
+def test_names_another_cannot_say_for_one_word_or_an_entity_not_in_the_table() -> None:
+    bashar = BUILTIN["bashar-al-assad"]
+    assert not RESOLVER.names_another(bashar, "Maher")
+    stranger = Entity(id="not-in-the-table", name="Maher Stranger", kind="person")
+    assert not RESOLVER.names_another(stranger, "Maher al-Assad")

@@ -210,6 +210,7 @@ class _Document:
         self.starts = [start for start, _ in self.sentences]
         self.prepared: dict[tuple[int, int], PreparedContext] = {}
         self.links: dict[tuple[int, int], Link] = {}
+        self.title_case: dict[int, bool] = {}
 
     def context(self, start: int, end: int) -> PreparedContext:
         first = bisect.bisect_right(self.starts, start) - 1
@@ -219,6 +220,27 @@ class _Document:
             sentence = self.text[self.sentences[first][0] : self.sentences[last][1]]
             self.prepared[key] = self.annotator.resolver.prepare_context(sentence)
         return self.prepared[key]
+
+    def begins_sentence(self, start: int) -> bool:
+        """Whether only spaces, quotes and brackets come before ``start`` in its sentence."""
+        sentence = self.sentences[self.sentence_of(start)]
+        return not self.text[sentence[0] : start].strip(_SENTENCE_OPENERS)
+
+    def sentence_of(self, start: int) -> int:
+        """The number of the sentence that holds the character at ``start``."""
+        return bisect.bisect_right(self.starts, start) - 1
+
+    def in_title_case(self, start: int) -> bool:
+        """Whether the sentence around ``start`` capitalizes a function word after its first
+        word ("Sudani Meets Biden In Washington"): a headline, whose every word is capitalized."""
+        number = self.sentence_of(start)
+        known = self.title_case.get(number)
+        if known is None:
+            words = self.text[slice(*self.sentences[number])].split()[1:]
+            stopwords = self.annotator.stopwords
+            known = any(w[:1].isupper() and w.lower() in stopwords for w in words)
+            self.title_case[number] = known
+        return known
 
     def link(self, start: int, end: int) -> Link:
         key = (start, end)
@@ -262,6 +284,11 @@ class Annotator:
         return self._resolver
 
     @property
+    def stopwords(self) -> frozenset[str]:
+        """The capitalized words that are no names (``stopword`` in ``spotting.tsv``)."""
+        return self._stopwords
+
+    @property
     def spotter(self) -> Spotter:
         """The spotter that finds the spans."""
         return self._spotter
@@ -297,7 +324,7 @@ class Annotator:
             words = len(analyze(text[start:end]).tokens)
             if link.match is not None and _acceptable(link.match, words):
                 readings.append(_Reading(start, end, link, words))
-        chosen = _settle_overlaps(readings)
+        chosen = self._without_name_parts(document, runs, _settle_overlaps(readings))
         mentions = [
             Mention(r.start, r.end, text[r.start : r.end], r.link.match, r.link.match)
             for r in chosen
@@ -362,6 +389,95 @@ class Annotator:
                 self._plural(document, head, found)
             begin += max(taken, 1)
 
+    def _without_name_parts(
+        self, document: _Document, runs: Sequence[Run], chosen: list[_Reading]
+    ) -> list[_Reading]:
+        """``chosen`` less the readings of a person that are part of a longer name of their
+        run which is not that person's: "Talabani" in "Qubad Talabani" when the table has
+        Bafel Talabani, "al-Assad" in "Hafez al-Assad", "Mohammed Baqir" in "Mohammed Baqir
+        al-Hakim" (:meth:`Resolver.names_another`). The longer name is another person, a
+        relative most often; its words are then reported unresolved."""
+        run_starts = [run[0][0] for run in runs]
+        kept = list(chosen)
+        dropped = True
+        while dropped:  # a word set free may be the name word before another reading
+            dropped = False
+            starts = [reading.start for reading in kept]
+            for position, reading in enumerate(kept):
+                if reading.link.match is None or reading.link.match.entity.kind != "person":
+                    continue
+                number = bisect.bisect_right(run_starts, reading.start) - 1
+                if number < 0 or runs[number][-1][1] < reading.end:
+                    continue  # a table hit outside the capitalized runs
+                if self._names_another(document, runs[number], reading, kept, starts):
+                    del kept[position]
+                    dropped = True
+                    break
+        return kept
+
+    def _names_another(
+        self,
+        document: _Document,
+        run: Run,
+        reading: _Reading,
+        kept: Sequence[_Reading],
+        starts: Sequence[int],
+    ) -> bool:
+        """Whether the person ``reading`` of ``run`` continues into a name word of the run that
+        makes it another person's name: the word just before it, with only spaces between
+        (not "of", not a line break after a headline), if no other reading holds it and,
+        where it begins its sentence (and any word is capitalized: "Meanwhile Soleimani"), it
+        is a word of a table name ("Hafez al-Assad ruled"); or, after a reading of given names
+        only, the next word (the surname they go with). A headline capitalizes every word:
+        there the word before is not taken for a name."""
+        begins = [word[0] for word in run]
+        first = bisect.bisect_left(begins, reading.start)
+        last = bisect.bisect_left(begins, reading.end) - 1
+        if first > last or run[last][1] != reading.end:
+            return False  # not whole words of the run (it may begin with a joiner: "bin Laden")
+        text = document.text
+        assert reading.link.match is not None
+        match = reading.link.match
+        joined: list[tuple[int, int]] = []
+        if first > 0:
+            word = run[first - 1]
+            if (
+                _name_shaped(text[word[0] : word[1]])
+                and _spaces_only(text[word[1] : reading.start])
+                and not _overlaps(kept, starts, *word)
+                and not document.in_title_case(word[0])
+                and (
+                    not document.begins_sentence(word[0])
+                    or self._is_name_word(text[word[0] : word[1]])
+                )
+            ):
+                # Read with the free words before it, so that a title of several words is
+                # seen whole ("Prime Minister Mustafa Khatami").
+                begin = first - 1
+                while (
+                    begin > 0
+                    and not _overlaps(kept, starts, *run[begin - 1])
+                    and not document.begins_sentence(run[begin - 1][0])
+                ):
+                    begin -= 1
+                joined.append((run[begin][0], reading.end))
+        evidence = match.evidence
+        given_only = evidence.feature("surname") == 0.0 and evidence.feature("given") > 0.0
+        if last + 1 < len(run) and given_only:
+            word = run[last + 1]
+            if _name_shaped(text[word[0] : word[1]]) and _spaces_only(text[reading.end : word[0]]):
+                joined.append((reading.start, word[1]))
+        matched = match.evidence.alias
+        return any(
+            self.resolver.names_another(match.entity, text[start:end], matched=matched)
+            for start, end in joined
+        )
+
+    def _is_name_word(self, word: str) -> bool:
+        """Whether ``word`` is, by its phonetic key, a word of some table name."""
+        keys = analyze(word).phonetic.split()
+        return bool(keys) and all(key in self.resolver.index.token_entities for key in keys)
+
     def _plural(self, document: _Document, word: tuple[int, int], found: list[_Reading]) -> None:
         """A lone word that names nothing may be a name with an English -s glued on
         ("Tehrans allies", "the Houthis"): the mention is then the name without it."""
@@ -397,6 +513,7 @@ class Annotator:
 
 
 _KNOWN_CACHE_SIZE = 262_144
+_SENTENCE_OPENERS = " \t\r\n\"'“‘«([{-–—*•"
 
 
 def _acceptable(match: Match, words: int) -> bool:
@@ -422,6 +539,21 @@ def _acceptable(match: Match, words: int) -> bool:
     if match.method == "token":
         return person and evidence.feature("surname") == 1.0
     return match.method in _SINGLE_WORD_METHODS
+
+
+def _name_shaped(word: str) -> bool:
+    """Whether a word of a run may be part of a person's name: capitalized or joined to the
+    article ("Qubad", "al-Hakim"; not "of", which joins the words of an organization's name),
+    and not in capitals (an acronym, "PM")."""
+    return (
+        (word[:1].isupper() or "-" in word)
+        and not word.isupper()
+        and any(character.islower() for character in word)
+    )
+
+
+def _spaces_only(between: str) -> bool:
+    return not between.strip(" ")
 
 
 def _skip_titles(text: str, run: Run, begin: int, end: int) -> int:

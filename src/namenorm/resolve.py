@@ -19,6 +19,7 @@ whichever way it is asked (:meth:`Resolver.resolve`, :meth:`Resolver.candidates`
 
 from __future__ import annotations
 
+import bisect
 import concurrent.futures
 import functools
 import multiprocessing
@@ -513,6 +514,38 @@ class Resolver:
             if self._is_full_name(number)
         ]
         return self._full_names.put(entity_index, names)
+
+    def names_another(self, entity: Entity, name: str, *, matched: str | None = None) -> bool:
+        """Whether ``name``, of more than one word in Latin letters, fits none of the full
+        names of ``entity`` (a table entity), nor ``matched`` (the table string a shorter
+        mention matched, a known error among them): it conflicts with each (another given
+        name, another surname) or, for a person, names a relative. What running text needs to
+        tell the surname of a relative from a mention of the person.
+
+        >>> resolver = Resolver()
+        >>> bashar = resolver.table["bashar-al-assad"]
+        >>> resolver.names_another(bashar, "Hafez al-Assad")
+        True
+        >>> resolver.names_another(bashar, "President Bashar al-Assad")
+        False
+        """
+        query = analyze(name)
+        position = self._entity_position(entity.id)
+        if not (query.latin and len(query.tokens) > 1) or position is None:
+            return False
+        names = list(self._entity_full_names(position))
+        string = None if matched is None else analyze(matched)
+        if string is not None and string.latin and len(string.tokens) > 1:
+            names.append((string.phonetic, string.tokens))
+        judged = [judge_name(query, *full) for full in names]
+        return bool(judged) and not any(_fits(verdict, entity) for verdict in judged)
+
+    def _entity_position(self, entity_id: str) -> int | None:
+        """The index's number of the entity with this id (the index holds them sorted by id)."""
+        entities = self.index.entities
+        position = bisect.bisect_left(entities, entity_id, key=lambda entity: entity.id)
+        found = position < len(entities) and entities[position].id == entity_id
+        return position if found else None
 
     def rejects(self, entity: Entity, name: str) -> bool:
         """Whether the table rules ``entity`` out for ``name``: the normalized name is the

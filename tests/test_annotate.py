@@ -596,3 +596,47 @@ def test_a_relative_is_not_linked_to_the_person_whose_surname_they_share(
         end = start + len(relative)
         assert not [m for m in annotation.mentions if m.start < end and start < m.end]
         assert any(m.start <= start and end <= m.end for m in annotation.unresolved)
+
+
+@pytest.mark.parametrize(
+    ("text", "longer"),
+    [
+        ("The Tehran Times reported the strike.", "Tehran Times"),
+        ("Psychologist Jordan Peterson criticized the decision.", "Jordan Peterson"),
+        ("The Iraq Body Count project tallied the dead.", "Iraq Body Count"),
+        ("Flights resumed at Erbil Airport on Monday.", "Erbil Airport"),
+    ],
+)
+def test_a_place_is_not_read_out_of_a_longer_name_called_after_it(
+    resolver: Resolver, text: str, longer: str
+) -> None:
+    annotation = resolver.annotate_document(text)
+    start = text.index(longer)
+    end = start + len(longer)
+    assert not [m for m in annotation.mentions if m.start < end and start < m.end]
+    assert any(m.start <= start and end <= m.end for m in annotation.unresolved)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "entity_id"),
+    [
+        ("The US President Joe Biden spoke.", "US", "united-states"),
+        (
+            "Kurdistan Region President Nechirvan Barzani spoke.",
+            "Kurdistan Region",
+            "kurdistan-region",
+        ),
+        ("He met Hezbollah Secretary-General Naim Qassem.", "Hezbollah", "hezbollah"),
+        (
+            "A drone strike has killed a senior militia commander in Iraq\n"
+            "Soleimani was killed there.",
+            "Iraq",
+            "iraq",
+        ),
+    ],
+)
+def test_a_place_before_a_title_or_a_line_break_stays_linked(
+    resolver: Resolver, text: str, surface: str, entity_id: str
+) -> None:
+    linked = {(m.text, m.match.entity.id) for m in resolver.annotate(text) if m.match}
+    assert (surface, entity_id) in linked

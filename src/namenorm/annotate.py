@@ -36,6 +36,7 @@ from namenorm.model import Entity, Evidence, Match
 from namenorm.normalize import analyze
 from namenorm.resolve import Link, PreparedContext, Resolver
 from namenorm.rules import load_rules
+from namenorm.score import runs_past
 from namenorm.spot import Run, Spotter, spotting_words
 
 __all__ = ["Annotation", "Annotator", "Mention", "RewriteStyle", "sentence_spans"]
@@ -404,12 +405,14 @@ class Annotator:
             dropped = False
             starts = [reading.start for reading in kept]
             for position, reading in enumerate(kept):
-                if reading.link.match is None or reading.link.match.entity.kind != "person":
+                if reading.link.match is None:
                     continue
                 number = bisect.bisect_right(run_starts, reading.start) - 1
                 if number < 0 or runs[number][-1][1] < reading.end:
                     continue  # a table hit outside the capitalized runs
-                if self._names_another(document, runs[number], reading, kept, starts):
+                person = reading.link.match.entity.kind == "person"
+                check = self._names_another if person else self._runs_into_another
+                if check(document, runs[number], reading, kept, starts):
                     del kept[position]
                     dropped = True
                     break
@@ -472,6 +475,39 @@ class Annotator:
             self.resolver.names_another(match.entity, text[start:end], matched=matched)
             for start, end in joined
         )
+
+    def _runs_into_another(
+        self,
+        document: _Document,
+        run: Run,
+        reading: _Reading,
+        kept: Sequence[_Reading],
+        starts: Sequence[int],
+    ) -> bool:
+        """Whether the reading of an organization, place or outlet is followed in its run by
+        a name word of a longer name that holds the string it matched and ends on a word of
+        its own (:func:`namenorm.score.runs_past`): "Tehran Times" is a newspaper, "Jordan
+        Peterson" a man, "Iraq Body Count" a project. The next word counts as for people: only
+        spaces between, no other reading holds it, not in a headline, and a title is no name
+        word ("US President")."""
+        begins = [word[0] for word in run]
+        last = bisect.bisect_left(begins, reading.end) - 1
+        if last < 0 or run[last][1] != reading.end or last + 1 >= len(run):
+            return False
+        word = run[last + 1]
+        text = document.text
+        if not (
+            _name_shaped(text[word[0] : word[1]])
+            and _spaces_only(text[reading.end : word[0]])
+            and not _overlaps(kept, starts, *word)
+            and not document.in_title_case(word[0])
+            # The rest of the run begins with a title ("US President Joe Biden").
+            and not analyze(text[word[0] : run[-1][1]]).titles
+        ):
+            return False
+        assert reading.link.match is not None
+        matched = analyze(reading.link.match.evidence.alias)
+        return runs_past(analyze(text[reading.start : word[1]]), matched.phonetic, matched.tokens)
 
     def _is_name_word(self, word: str) -> bool:
         """Whether ``word`` is, by its phonetic key, a word of some table name."""

@@ -433,26 +433,18 @@ class Annotator:
         is a word of a table name ("Hafez al-Assad ruled"); or, after a reading of given names
         only, the next word (the surname they go with). A headline capitalizes every word:
         there the word before is not taken for a name."""
-        begins = [word[0] for word in run]
-        first = bisect.bisect_left(begins, reading.start)
-        last = bisect.bisect_left(begins, reading.end) - 1
-        if first > last or run[last][1] != reading.end:
-            return False  # not whole words of the run (it may begin with a joiner: "bin Laden")
+        found = _words_of(run, reading)
+        if found is None:
+            return False
+        first, last = found
         text = document.text
         assert reading.link.match is not None
         match = reading.link.match
         joined: list[tuple[int, int]] = []
         if first > 0:
             word = run[first - 1]
-            if (
-                _name_shaped(text[word[0] : word[1]])
-                and _spaces_only(text[word[1] : reading.start])
-                and not _overlaps(kept, starts, *word)
-                and not document.in_title_case(word[0])
-                and (
-                    not document.begins_sentence(word[0])
-                    or self._is_name_word(text[word[0] : word[1]])
-                )
+            if _free_name_word(document, word, reading.start, kept, starts) and (
+                not document.begins_sentence(word[0]) or self._is_name_word(text[word[0] : word[1]])
             ):
                 # Read with the free words before it, so that a title of several words is
                 # seen whole ("Prime Minister Mustafa Khatami").
@@ -490,19 +482,14 @@ class Annotator:
         Peterson" a man, "Iraq Body Count" a project. The next word counts as for people: only
         spaces between, no other reading holds it, not in a headline, and a title is no name
         word ("US President")."""
-        begins = [word[0] for word in run]
-        last = bisect.bisect_left(begins, reading.end) - 1
-        if last < 0 or run[last][1] != reading.end or last + 1 >= len(run):
+        found = _words_of(run, reading)
+        if found is None or found[1] + 1 >= len(run):
             return False
-        word = run[last + 1]
+        word = run[found[1] + 1]
         text = document.text
-        if not (
-            _name_shaped(text[word[0] : word[1]])
-            and _spaces_only(text[reading.end : word[0]])
-            and not _overlaps(kept, starts, *word)
-            and not document.in_title_case(word[0])
+        if not _free_name_word(document, word, reading.end, kept, starts) or (
             # The rest of the run begins with a title ("US President Joe Biden").
-            and not analyze(text[word[0] : run[-1][1]]).titles
+            analyze(text[word[0] : run[-1][1]]).titles
         ):
             return False
         assert reading.link.match is not None
@@ -590,6 +577,35 @@ def _name_shaped(word: str) -> bool:
 
 def _spaces_only(between: str) -> bool:
     return not between.strip(" ")
+
+
+def _words_of(run: Run, reading: _Reading) -> tuple[int, int] | None:
+    """The first and last word of ``run`` that ``reading`` covers, or None if it does not end
+    on a word of the run (it may begin on a joiner the run leaves out: "bin Laden")."""
+    begins = [word[0] for word in run]
+    first = bisect.bisect_left(begins, reading.start)
+    last = bisect.bisect_left(begins, reading.end) - 1
+    return (first, last) if first <= last and run[last][1] == reading.end else None
+
+
+def _free_name_word(
+    document: _Document,
+    word: tuple[int, int],
+    reading_edge: int,
+    kept: Sequence[_Reading],
+    starts: Sequence[int],
+) -> bool:
+    """Whether a word next to a reading (whose near edge is at ``reading_edge``) may continue
+    its name: shaped like a name word, with only spaces between (not "of", not a line break
+    after a headline), held by no other reading, and not in a headline."""
+    text = document.text
+    gap = text[word[1] : reading_edge] if word[1] <= reading_edge else text[reading_edge : word[0]]
+    return (
+        _name_shaped(text[word[0] : word[1]])
+        and _spaces_only(gap)
+        and not _overlaps(kept, starts, *word)
+        and not document.in_title_case(word[0])
+    )
 
 
 def _skip_titles(text: str, run: Run, begin: int, end: int) -> int:

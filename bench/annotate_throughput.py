@@ -380,28 +380,13 @@ def run_namenorm_one(
     drop_caches(resolver)
     score = Score()
     done: list[Document] = []
-    stamps: list[float] = []
     started = time.perf_counter()
     for document, annotation in annotate_documents(text.documents, resolver, workers=1):
         score.add(text.plants[len(done)], namenorm_found(annotation))
         done.append(document)
-        stamps.append(time.perf_counter())
-        if stamps[-1] - started >= budget:
+        if time.perf_counter() - started >= budget:
             break
-    return len(done), stamps[-1] - started, score, done, second_half(stamps)
-
-
-def second_half(stamps: Sequence[float]) -> float:
-    """Seconds spent on the second half of the documents, given the time each was done: a
-    run's steady state, once the names that recur across the text have been resolved (by
-    every worker: a process resolves each name anew, where one worker does it once)."""
-    half = len(stamps) // 2
-    return stamps[-1] - stamps[half - 1] if half else 0.0
-
-
-def half_bytes(documents: Sequence[Document]) -> int:
-    """UTF-8 bytes of the documents that :func:`second_half` times."""
-    return utf8_bytes(documents[len(documents) // 2 :])
+    return len(done), time.perf_counter() - started, score, done
 
 
 def run_exact_one(
@@ -473,7 +458,6 @@ def run_namenorm_many(
         started = time.perf_counter()
         up = None
         position = 0
-        stamps: list[float] = []
         with ChildPeak() as workers_peak:
             annotated = annotate_documents(documents, resolver, workers=workers)
             for document, annotation in annotated:
@@ -483,7 +467,6 @@ def run_namenorm_many(
                     continue
                 score.add(text.plants[position], namenorm_found(annotation))
                 position += 1
-                stamps.append(time.perf_counter())
             finished = time.perf_counter()
     finally:
         namenorm.corpus.BATCH_CHARACTERS = default
@@ -493,7 +476,6 @@ def run_namenorm_many(
         "startup": up - started,
         "seconds": finished - up,
         "wall": finished - started,
-        "second_half": second_half(stamps),
         "score": score.as_dict(),
         "worker_rss_kb": children,
     }
@@ -661,15 +643,13 @@ def child(options: argparse.Namespace) -> dict[str, Any]:
     for text in texts:
         waited += wait_for_idle(options.wait_idle)
         watch = CpuWatch()
-        count, seconds, score, done, half = run_namenorm_one(resolver, text, options.budget)
+        count, seconds, score, done = run_namenorm_one(resolver, text, options.budget)
         others = watch.others()
         counts[text.name] = count
         result["namenorm_one"][text.name] = {
             "documents": count,
             "bytes": utf8_bytes(done),
             "seconds": seconds,
-            "second_half": half,
-            "half_bytes": half_bytes(done),
             "score": score.as_dict(),
             "shares": distinct_shares(text, count),
             "others": others,
@@ -1007,10 +987,7 @@ def report(
         f"- namenorm on {options.workers} workers: every worker process starts with empty caches, "
         "so a span that recurs across the corpus is resolved once per worker instead of once; "
         "on a text of a few hundred KB that is a large share of the work (the prose of the "
-        "five seed articles recurs every ~30 KB). The *second half* figure of the aims "
-        "compares the time one worker and the workers took over the second half of the "
-        "measured documents, by which point each worker has met the recurring spans: the "
-        "steady state of a corpus much larger than the measured text."
+        "five seed articles recurs every ~30 KB)."
     )
     for result in results:
         if result.get("profile"):
@@ -1049,13 +1026,10 @@ def aims(results: list[dict[str, Any]], workers: int) -> list[str]:
                 continue
             speedup = one["seconds"] / many["seconds"]
             overall = one["seconds"] / many["wall"]
-            steady = one["second_half"] / many["second_half"] if many["second_half"] else 0.0
             lines.append(
                 f"- linear in workers, {result['strings']:,} strings, {text}: {workers} workers "
                 f"are {speedup:.2f}x one worker once started ({overall:.2f}x counting the "
-                f"{many['startup']:.1f} s start-up; **{steady:.2f}x** on the second half of "
-                f"the documents, {one['half_bytes'] / 1000:,.0f} KB, at "
-                f"{one['half_bytes'] / many['second_half'] / 1e6:.3g} MB/s)."
+                f"{many['startup']:.1f} s start-up)."
             )
     largest = max(results, key=lambda r: r["target"])
     lines.append(

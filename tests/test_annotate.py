@@ -574,7 +574,7 @@ def _relatives() -> list[object]:
     return [
         pytest.param(
             record,
-            id=record["relative"] or record["linked"][0][0],
+            id=record["text"][:48],
             marks=[pytest.mark.xfail(strict=True)] if record.get("known_miss") else [],
         )
         for record in records

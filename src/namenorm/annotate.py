@@ -429,10 +429,10 @@ class Annotator:
         """Whether the person ``reading`` of ``run`` continues into a name word of the run that
         makes it another person's name: the word just before it, with only spaces between
         (not "of", not a line break after a headline), if no other reading holds it and,
-        where it begins its sentence (and any word is capitalized: "Meanwhile Soleimani"), it
-        is a word of a table name ("Hafez al-Assad ruled"); or, after a reading of given names
-        only, the next word (the surname they go with). A headline capitalizes every word:
-        there the word before is not taken for a name."""
+        where it begins its sentence (where any word is capitalized: "Psychologist Jordan"),
+        it may be a given name (:meth:`_may_be_given_name`: "Qubad Talabani said"); or, after
+        a reading of given names only, the next word (the surname they go with). A headline
+        capitalizes every word: there the word before is not taken for a name."""
         found = _words_of(run, reading)
         if found is None:
             return False
@@ -444,7 +444,8 @@ class Annotator:
         if first > 0:
             word = run[first - 1]
             if _free_name_word(document, word, reading.start, kept, starts) and (
-                not document.begins_sentence(word[0]) or self._is_name_word(text[word[0] : word[1]])
+                not document.begins_sentence(word[0])
+                or self._may_be_given_name(text[word[0] : word[1]])
             ):
                 # Read with the free words before it, so that a title of several words is
                 # seen whole ("Prime Minister Mustafa Khatami").
@@ -496,10 +497,12 @@ class Annotator:
         matched = analyze(reading.link.match.evidence.alias)
         return runs_past(analyze(text[reading.start : word[1]]), matched.phonetic, matched.tokens)
 
-    def _is_name_word(self, word: str) -> bool:
-        """Whether ``word`` is, by its phonetic key, a word of some table name."""
-        keys = analyze(word).phonetic.split()
-        return bool(keys) and all(key in self.resolver.index.token_entities for key in keys)
+    def _may_be_given_name(self, word: str) -> bool:
+        """Whether the capitalized first word of a sentence may be a name rather than an English
+        word capitalized for standing first: it has candidates in the table (Hafez, and near
+        spellings: Qubad, Sirwan) and names no place (Iraqi, Syrian). The words of
+        ``stopword`` in ``spotting.tsv`` (Meanwhile, However) are in no run at all."""
+        return self._is_known(word) and not self.resolver.places.named_in(analyze(word))
 
     def _plural(self, document: _Document, word: tuple[int, int], found: list[_Reading]) -> None:
         """A lone word that names nothing may be a name with an English -s glued on

@@ -339,6 +339,36 @@ def test_a_short_form_before_the_full_name_is_not_coreference(resolver: Resolver
     assert all(m.match is None or m.match.method != "coreference" for m in mentions)
 
 
+@pytest.mark.parametrize(
+    ("text", "short", "entity_id"),
+    [
+        # The latest full name with the surname is a relative the table does not hold.
+        (
+            "Hafez al-Assad ruled Syria for thirty years. Assad built a security state.",
+            "Assad",
+            None,
+        ),
+        ("Qubad Talabani met reporters. Talabani said the PUK would not join.", "Talabani", None),
+        # The latest is the table's person.
+        (
+            "Hafez al-Assad died in 2000. His son Bashar al-Assad succeeded him. Assad ruled on.",
+            "Assad",
+            "bashar-al-assad",
+        ),
+    ],
+)
+def test_a_surname_after_a_relatives_name_refers_to_the_latest_of_them(
+    resolver: Resolver, text: str, short: str, entity_id: str | None
+) -> None:
+    annotation = resolver.annotate_document(text)
+    start = text.rindex(short)
+    mention = next(m for m in (*annotation.mentions, *annotation.unresolved) if m.start == start)
+    assert (mention.match.entity.id if mention.match else None) == entity_id
+    if entity_id is None:
+        assert mention in annotation.unresolved
+        assert mention.best is not None  # the surname's own reading, reported
+
+
 def test_a_short_form_that_is_another_entitys_name_keeps_it(resolver: Resolver) -> None:
     text = "US President Joe Biden spoke. The US said."
     mentions = resolver.annotate(text)

@@ -325,13 +325,18 @@ class Annotator:
             words = len(analyze(text[start:end]).tokens)
             if link.match is not None and _acceptable(link.match, words):
                 readings.append(_Reading(start, end, link, words))
-        chosen = self._without_name_parts(document, runs, _settle_overlaps(readings))
+        chosen, others = self._without_name_parts(document, runs, _settle_overlaps(readings))
         mentions = [
             Mention(r.start, r.end, text[r.start : r.end], r.link.match, r.link.match)
             for r in chosen
         ]
         unresolved = self._unresolved(document, runs, chosen)
-        mentions, unresolved = _link_short_forms(mentions, unresolved, self.resolver.rejects)
+        # The unresolved names of people not in the table ("Qubad Talabani"), whom a later
+        # surname alone refers back to as it would to a linked full name.
+        named_others = [m for m in unresolved if any(m.start <= o < m.end for o in others)]
+        mentions, unresolved = _link_short_forms(
+            mentions, unresolved, self.resolver.rejects, others=named_others
+        )
         return Annotation(text=text, mentions=tuple(mentions), unresolved=tuple(unresolved))
 
     # -- spotting and settling -----------------------------------------------------------
@@ -392,14 +397,16 @@ class Annotator:
 
     def _without_name_parts(
         self, document: _Document, runs: Sequence[Run], chosen: list[_Reading]
-    ) -> list[_Reading]:
+    ) -> tuple[list[_Reading], list[int]]:
         """``chosen`` less the readings of a person that are part of a longer name of their
         run which is not that person's: "Talabani" in "Qubad Talabani" when the table has
         Bafel Talabani, "al-Assad" in "Hafez al-Assad", "Mohammed Baqir" in "Mohammed Baqir
         al-Hakim" (:meth:`Resolver.names_another`). The longer name is another person, a
-        relative most often; its words are then reported unresolved."""
+        relative most often; its words are then reported unresolved. Also the starts of the
+        person readings dropped: where another person is named."""
         run_starts = [run[0][0] for run in runs]
         kept = list(chosen)
+        others: list[int] = []
         dropped = True
         while dropped:  # a word set free may be the name word before another reading
             dropped = False
@@ -414,9 +421,11 @@ class Annotator:
                 check = self._names_another if person else self._runs_into_another
                 if check(document, runs[number], reading, kept, starts):
                     del kept[position]
+                    if person:
+                        others.append(reading.start)
                     dropped = True
                     break
-        return kept
+        return kept, others
 
     def _names_another(
         self,
@@ -654,6 +663,8 @@ def _link_short_forms(
     mentions: list[Mention],
     unresolved: list[Mention],
     rejects: Callable[[Entity, str], bool],
+    *,
+    others: Sequence[Mention] = (),
 ) -> tuple[list[Mention], list[Mention]]:
     """Link each short form to the person whose full name came earlier in the document.
 
@@ -661,9 +672,12 @@ def _link_short_forms(
     after "Mohammed Shia al-Sudani", "Soleimani" after "Qassem Soleimani") names that person,
     unless it is literally another entity's name, or one the person's entity rejects (one of
     its ``negatives``): that is how news writing refers back. Its confidence is the full name's.
+    Where the latest such full name is one of ``others``, unresolved names of people not in
+    the table ("Qubad Talabani"), the short form names that person too: it is left unlinked.
     """
     everything = sorted([*mentions, *unresolved], key=lambda mention: mention.start)
-    people: list[tuple[Mention, Match, frozenset[str]]] = []
+    other_starts = {mention.start for mention in others}
+    people: list[tuple[Mention, Match | None, frozenset[str]]] = []
     linked: list[Mention] = []
     for spotted in everything:
         keys = _name_keys(spotted.text)
@@ -671,21 +685,36 @@ def _link_short_forms(
             (
                 (full, full_match)
                 for full, full_match, full_keys in reversed(people)
-                if keys and keys < full_keys and not rejects(full_match.entity, spotted.text)
+                if keys
+                and keys < full_keys
+                and (full_match is None or not rejects(full_match.entity, spotted.text))
             ),
             None,
         )
         mention = spotted
         own = spotted.match
-        if antecedent is not None and (
-            own is None
-            or (
-                own.entity != antecedent[1].entity
-                and (own.method not in _LITERAL_METHODS or own.entity.kind == "person")
+        full, full_match = antecedent if antecedent is not None else (None, None)
+        if full is not None and full_match is None:
+            # The latest full name with these words is a person the table does not hold.
+            if own is not None and own.entity.kind == "person":
+                mention = Mention(spotted.start, spotted.end, spotted.text, None, own)
+            linked.append(mention)
+            continue
+        if (
+            full is not None
+            and full_match is not None
+            and (
+                own is None
+                or (
+                    own.entity != full_match.entity
+                    and (own.method not in _LITERAL_METHODS or own.entity.kind == "person")
+                )
             )
         ):
-            mention = _coreference(spotted, *antecedent)
+            mention = _coreference(spotted, full, full_match)
         linked.append(mention)
+        if spotted.start in other_starts and spotted.match is None and len(keys) > 1:
+            people.append((spotted, None, keys))
         match = mention.match
         if (
             match is not None

@@ -1087,7 +1087,7 @@ def arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--time-limit",
         type=float,
-        default=660.0,
+        default=900.0,
         help="seconds for the whole run: sizes and runs that would not fit are skipped",
     )
     parser.add_argument(

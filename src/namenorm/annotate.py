@@ -214,8 +214,8 @@ class _Document:
         self.title_case: dict[int, bool] = {}
 
     def context(self, start: int, end: int) -> PreparedContext:
-        first = bisect.bisect_right(self.starts, start) - 1
-        last = bisect.bisect_right(self.starts, max(start, end - 1)) - 1
+        first = self.sentence_of(start)
+        last = self.sentence_of(max(start, end - 1))
         key = (first, last)
         if key not in self.prepared:
             sentence = self.text[self.sentences[first][0] : self.sentences[last][1]]

@@ -15,6 +15,7 @@ from namenorm import (
 )
 from namenorm.errors import RulesError
 from namenorm.index import compact
+from namenorm.rules import load_rules
 
 from .conftest import read_tsv
 
@@ -46,6 +47,34 @@ def test_titles_are_set_aside_and_reported() -> None:
     result = analyze("Major General Qassem Soleimani")
     assert result.titles == ("major general",)
     assert result.text == "qassem soleimani"
+
+
+_RULES = load_rules()
+# A title that opens with a qualifier (former president) still sheds the qualifier.
+_PERSONAL_TITLES = sorted(
+    title for title in _RULES.titles if title.split()[0] not in _RULES.qualifiers
+)
+
+
+@given(
+    st.sampled_from(_PERSONAL_TITLES),
+    st.sampled_from(sorted(_RULES.bodies)),
+    st.sampled_from(["Soleimani", "of Iraq", "Directorate", "Baghdad"]),
+)
+def test_a_title_before_a_body_word_is_part_of_the_name(title: str, body: str, rest: str) -> None:
+    result = analyze(f"{title} {body} {rest}")
+    assert result.titles == ()
+    assert result.text.startswith(f"{title} {body} ")
+
+
+@given(
+    st.sampled_from(sorted(_RULES.qualifiers)),
+    st.sampled_from(sorted(_RULES.bodies - {"of", "for"})),
+)
+def test_a_qualifier_is_set_aside_before_a_body_word(qualifier: str, body: str) -> None:
+    result = analyze(f"{qualifier} {body} Council")
+    assert result.titles == (qualifier,)
+    assert result.text == f"{body} council"
 
 
 def test_particles_are_left_out_of_tokens() -> None:

@@ -170,11 +170,22 @@ def test_the_margin_decides_what_is_ambiguous(resolver: Resolver) -> None:
     assert review([mention], resolver, margin=lead - 0.01) == []
 
 
-def test_a_name_of_two_entities_once_normalized_is_ambiguous(resolver: Resolver) -> None:
-    # A known error of one agency, and another's name once its title is set aside.
-    mention = _mention("Security Service", "military-intelligence-directorate-israel", 0.999)
-    [item] = review([mention], resolver, margin=0.0)
-    assert (item.reason, item.runner_up_id) == ("ambiguous", "shin-bet")
+def test_a_name_of_two_entities_once_normalized_is_ambiguous() -> None:
+    # A known error of one agency is, spelled another way, another agency's alias.
+    table = AliasTable(
+        [
+            Entity(
+                id="directorate",
+                name="Military Intelligence Directorate",
+                kind="org",
+                errors=("Security Service",),
+            ),
+            Entity(id="agency", name="Shin Bet", kind="org", aliases=("Security-Service",)),
+        ]
+    )
+    mention = _mention("Security Service", "directorate", 0.999)
+    [item] = review([mention], Resolver(table), margin=0.0)
+    assert (item.reason, item.runner_up_id) == ("ambiguous", "agency")
 
 
 def test_a_name_of_two_entities_is_ambiguous_whatever_the_margin() -> None:

@@ -40,6 +40,14 @@ def test_titles_and_particles_are_loaded() -> None:
     assert {"al", "bin", "bint"} <= rules.particles
 
 
+def test_qualifiers_are_titles_and_body_words_are_not() -> None:
+    rules = load_rules()
+    assert {"the", "former", "late"} == rules.qualifiers
+    assert rules.qualifiers <= rules.titles
+    assert {"of", "security", "intelligence", "directorate"} <= rules.bodies
+    assert not rules.bodies & rules.titles
+
+
 def test_fingerprint_is_stable_hex() -> None:
     assert re.fullmatch(r"[0-9a-f]{16}", load_rules().fingerprint)
 

@@ -48,20 +48,31 @@ _CACHE_SIZE = 1 << 16
 
 
 def _strip_titles(text: str, rules: RuleSet) -> tuple[str, tuple[str, ...]]:
-    """Set aside leading titles (the longest phrase first) while a name remains."""
+    """Set aside leading titles (the longest phrase first) while a name remains, and only before
+    a name: before a body word a title begins the name of an office or an institution."""
     words = text.split(" ")
     removed: list[str] = []
     position = 0
     while position < len(words) - 1:
-        for length in range(min(4, len(words) - 1 - position), 0, -1):
-            phrase = " ".join(words[position : position + length])
-            if _is_title(phrase, rules):
-                removed.append(phrase)
-                position += length
-                break
-        else:
+        phrase = _title_at(words, position, rules)
+        if not phrase:
             break
+        end = position + len(phrase.split(" "))
+        if phrase not in rules.qualifiers and words[end] in rules.bodies:
+            # The longest title decides: "Secretary General Administration" is no secretary.
+            break
+        removed.append(phrase)
+        position = end
     return " ".join(words[position:]), tuple(removed)
+
+
+def _title_at(words: Sequence[str], position: int, rules: RuleSet) -> str:
+    """The longest title that begins at ``position`` and leaves a word after it, or ''."""
+    for length in range(min(4, len(words) - 1 - position), 0, -1):
+        phrase = " ".join(words[position : position + length])
+        if _is_title(phrase, rules):
+            return phrase
+    return ""
 
 
 def _is_title(phrase: str, rules: RuleSet) -> bool:

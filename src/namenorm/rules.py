@@ -128,7 +128,12 @@ class RuleSet:
     phonetic: tuple[tuple[str, Rule], ...]
     skeleton: tuple[tuple[str, Rule], ...]
     titles: frozenset[str]
+    """Leading words set aside before a name: the titles and the qualifiers."""
     title_keys: frozenset[str]
+    qualifiers: frozenset[str]
+    """Titles set aside before anything, a body word included (the, former, late)."""
+    bodies: frozenset[str]
+    """Words before which a title is not set aside: it begins an office's or a body's name."""
     particles: frozenset[str]
     descriptors: frozenset[str]
     prefixes: frozenset[str]
@@ -290,6 +295,7 @@ def load_rules() -> RuleSet:
                 field="key",
             )
 
+    titles = words.get("title", set()) | words.get("qualifier", set())
     digest = hashlib.sha256()
     for name in ("script.tsv", "rewrite.tsv", "words.tsv", "phonetic.tsv"):
         digest.update(read_text(name).encode("utf-8"))
@@ -300,11 +306,12 @@ def load_rules() -> RuleSet:
         rewrites=tuple(stages["latin"]),
         phonetic=tuple(phonetic),
         skeleton=tuple(skeleton),
-        titles=frozenset(words.get("title", set())),
+        titles=frozenset(titles),
         title_keys=frozenset(
-            " ".join(fold(word, phonetic) for word in title.split())
-            for title in words.get("title", set())
+            " ".join(fold(word, phonetic) for word in title.split()) for title in titles
         ),
+        qualifiers=frozenset(words.get("qualifier", set())),
+        bodies=frozenset(words.get("body", set())),
         particles=frozenset(words.get("particle", set())),
         descriptors=frozenset(words.get("descriptor", set())),
         prefixes=frozenset(words.get("prefix", set())),

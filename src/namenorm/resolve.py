@@ -303,14 +303,6 @@ def _without_two_joined(query: Normalization, rows: list[_PairRow]) -> list[_Pai
     return [row for row in rows if not joins_two(query, row[0].analysis, conjunctions)]
 
 
-def _reading(text: str) -> Normalization | None:
-    """The analysis of a reading made of a mention's name words, or None when it would set its
-    first word aside as a title: that word was a name word of the mention ("General Assembly"
-    glossed "general majlis" is no Majlis)."""
-    reading = analyze(text)
-    return None if reading.titles else reading
-
-
 def _titled_names(query: Normalization, rows: list[_PairRow]) -> list[_PairRow]:
     """The rows whose table string is ``query`` with its titles, spelled either way: the
     title is then part of a name ("Imam Khomeini International Airport")."""
@@ -733,12 +725,12 @@ class Resolver:
         found: list[_PairRow] = []
         if not any(features["all_matched"] for _, features in rows):
             for reading in self._glosses.readings(query, self.index.token_entities.__contains__):
-                found += self._reading_rows(query, _reading(reading), glossed=True)
+                found += self._reading_rows(query, analyze(reading), glossed=True)
         # A respelling is tried unless some name matches every word by key: where each word
         # is only a near spelling ("Mehdi Kebir" of Mahdi Kabir), a respelling may match by key.
         if not any(f["all_matched"] and not f["fuzzy_tokens"] for _, f in rows):
             for _, reading in self._respellings.readings(query):
-                found += self._reading_rows(query, _reading(reading), respelled=True)
+                found += self._reading_rows(query, analyze(reading), respelled=True)
         # A reading is built from the mention's name words: whether "and" joined two of them
         # is read off the mention itself.
         return _without_two_joined(query, found)
@@ -746,14 +738,17 @@ class Resolver:
     def _reading_rows(
         self,
         query: Normalization,
-        reading: Normalization | None,
+        reading: Normalization,
         *,
         glossed: bool = False,
         respelled: bool = False,
     ) -> list[_PairRow]:
         """The candidates of one reading of ``query`` (a gloss or a respelling) that have
         every word the reading brought in and match each of its words by key."""
-        if reading is None:
+        if reading.titles:
+            # A reading is made of the mention's name words: one it sets aside as a title was
+            # a name word of the mention ("General Assembly" glossed "general majlis" is no
+            # Majlis).
             return []
         brought = set(reading.phonetic.split()) - set(query.phonetic.split())
         if respelled and not brought:

@@ -550,6 +550,31 @@ def test_seed_translation_errors_are_found_and_linked(
         assert (gold["file"], gold["start"], gold["end"], entity) in predicted, gold
 
 
+# A Persian news paragraph (written for this test): its function words have the consonants of
+# table surnames (برای "for" and Berri, باید "must" and Abadi, خود "self" and al-Houthi, امور
+# "affairs" and al-Amiri, رئیس "head" and Raisi, شد "became" and Schweiz).
+_PERSIAN = (
+    "سخنگوی وزارت امور خارجه ایران در نشست خبری هفتگی خود گفت که تهران از هر اقدامی برای "
+    "کاهش تنش حمایت می‌کند. این موضوع باید از طریق دیپلماتیک حل شود. رئیس جمهور مسعود "
+    "پزشکیان در سفر خود به بغداد با محمد شیاع السودانی دیدار کرد و ارتش در فرودگاه مستقر شد. "
+    "سخنگوی کاخ سفید گفت که السودانی و سلیمانی"
+)
+
+
+def test_a_lone_script_word_counts_only_as_the_table_spells_it(resolver: Resolver) -> None:
+    found = {m.text: m.match.entity.id for m in resolver.annotate(_PERSIAN)}
+    assert found == {
+        "ایران": "iran",
+        "تهران": "tehran",
+        "مسعود پزشکیان": "masoud-pezeshkian",
+        "بغداد": "baghdad",
+        "محمد شیاع السودانی": "mohammed-shia-al-sudani",
+        "کاخ سفید": "white-house",
+        "السودانی": "mohammed-shia-al-sudani",
+        "سلیمانی": "qasem-soleimani",
+    }
+
+
 @pytest.mark.filterwarnings("ignore:Surrogate character:RuntimeWarning")
 def test_a_lone_surrogate_does_not_stop_annotation(resolver: Resolver) -> None:
     # JSON can carry half a surrogate pair ("\ud83d"): not UTF-8, but a str all the same.

@@ -26,6 +26,12 @@ def test_every_row_is_one_meaning_led_by_its_english_word() -> None:
         assert latin <= set(gloss.words)
 
 
+def test_every_rendering_is_kept_as_its_normalized_word() -> None:
+    for gloss, (_, (meaning, renderings, _why)) in zip(GLOSSES.meanings, _ROWS, strict=True):
+        words = {analyze(word).tokens[0] for word in (meaning, *renderings.split())}
+        assert gloss.renderings == words
+
+
 def test_each_rendering_leads_back_to_its_meaning() -> None:
     for number, (_, (meaning, renderings, _why)) in enumerate(_ROWS):
         for word in (meaning, *renderings.split()):

@@ -22,6 +22,7 @@ from namenorm import (
     resolve,
 )
 from namenorm.resolve import _MENTION_GAP
+from namenorm.rules import load_rules
 
 from .strategies import alias_tables, person_names
 
@@ -429,6 +430,70 @@ def test_a_body_named_with_a_title_word_keeps_that_word(resolver: Resolver) -> N
     match = resolver.resolve("General Security Service")
     assert match is not None
     assert match.entity.id == "shin-bet"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "General Security",  # Lebanon's General Security, not the General Security Service
+        "General Command",  # not US Central Command: "general" is no misspelt "central"
+        "the House",
+        "Airport",
+        "Government",
+        "Foreign Ministry",
+        "الحكومة",  # the government, not Ammar al-Hakim
+        "الجيش",  # the army
+        "وزارة الخارجية",  # a foreign ministry, not the US State Department
+        "وزارت امور خارجه",  # the same in Persian
+        "ارتش",  # the army, in Persian
+        "رئیس",  # head, president: a title, not Ebrahim Raisi
+    ],
+)
+def test_words_that_name_a_kind_of_thing_name_nothing_alone(resolver: Resolver, name: str) -> None:
+    assert resolver.resolve(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "entity_id"),
+    [
+        ("Security Council", "united-nations-security-council"),
+        ("State Department", "united-states-department-of-state"),
+        ("Department of War", "united-states-department-of-defense"),
+        ("Security Service", "military-intelligence-directorate-israel"),  # a known error
+    ],
+)
+def test_a_table_string_of_such_words_names_its_entity(
+    resolver: Resolver, name: str, entity_id: str
+) -> None:
+    match = resolver.resolve(name)
+    assert match is not None
+    assert match.entity.id == entity_id
+
+
+def test_a_sentence_that_speaks_of_the_entity_calls_such_a_part_back(
+    resolver: Resolver,
+) -> None:
+    # "General Security" is part of Shin Bet's "General Security Service": alone it is nobody
+    # in particular, in a sentence about Israel's security service it is Shin Bet.
+    context = "Israel's General Security arrested two Hamas members in the West Bank."
+    match = resolver.resolve("General Security", context=context)
+    assert match is not None
+    assert match.entity.id == "shin-bet"
+
+
+_GENERIC_WORDS = sorted(load_rules().generic | {"general", "security", "council"})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_GENERIC_WORDS), min_size=1, max_size=3))
+def test_a_mention_of_generic_words_names_only_a_string_of_the_same_words(
+    resolver: Resolver, words: list[str]
+) -> None:
+    name = " ".join(words).title()
+    match = resolver.resolve(name)
+    if match is not None:
+        mention = sorted(analyze(name).phonetic.split())
+        assert sorted(analyze(match.evidence.alias).phonetic.split()) == mention
 
 
 def test_initials_and_letters_alone_are_nil(resolver: Resolver) -> None:

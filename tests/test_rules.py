@@ -48,6 +48,15 @@ def test_qualifiers_are_titles_and_body_words_are_not() -> None:
     assert not rules.bodies & rules.titles
 
 
+def test_generic_words_are_neither_titles_nor_body_words() -> None:
+    rules = load_rules()
+    assert {"army", "government", "war", "airport", "house", "foreign"} <= rules.generic
+    # Each word is listed once, in the set whose rule it serves.
+    assert not rules.generic & rules.titles
+    assert not rules.generic & rules.bodies
+    assert not rules.generic & rules.descriptors
+
+
 def test_fingerprint_is_stable_hex() -> None:
     assert re.fullmatch(r"[0-9a-f]{16}", load_rules().fingerprint)
 

@@ -176,6 +176,14 @@ def test_arabic_script_words_are_runs() -> None:
     assert runs("said: قاسم سليماني\n\nأبو مهدي") == [["قاسم", "سليماني"], ["أبو", "مهدي"]]
 
 
+def test_the_script_conjunction_splits_a_run() -> None:
+    # Script has no capitals to end a name: "and" written as a word does.
+    assert runs("قاسم سليماني و أبو مهدي المهندس") == [
+        ["قاسم", "سليماني"],
+        ["أبو", "مهدي", "المهندس"],
+    ]
+
+
 @pytest.mark.parametrize("mark", ["،", "؛", "؟"])
 def test_arabic_punctuation_is_not_part_of_a_run_word(mark: str) -> None:
     words = [word for run in runs(f"قاسم سليماني{mark} ثم") for word in run]

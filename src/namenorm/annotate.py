@@ -557,8 +557,9 @@ def _acceptable(match: Match, words: int) -> bool:
     Every word of the reading must belong to the name (no "US President Joe Biden", no
     "Soleimani and Iraq"); only a person may be named by part of a name ("Mohamed Shia"),
     an organization or place only whole ("US military" is not the US-led military coalition);
-    a lone word must match more than fuzzily or by its consonants (Iraqi is not Iraq), and a
-    lone part of a person's name must be the surname (Michael alone is nobody in particular).
+    a lone word must match more than fuzzily or by its consonants (Iraqi is not Iraq), a lone
+    word of Arabic or Persian script as a script string of the table spells it, and a lone part
+    of a person's name must be the surname (Michael alone is nobody in particular).
     An acronym stands for its whole name ("ISA" for Israel Security Agency).
     """
     if match.method == "acronym":
@@ -571,9 +572,13 @@ def _acceptable(match: Match, words: int) -> bool:
         return False
     if words > 1:
         return True
+    # Script has no capitals to set a name apart, and unvowelled a common word has the
+    # consonants of some name (برای "for" and Berri, باید "must" and Abadi): a lone word
+    # counts only as a script string of the table spells it.
+    spelled = not evidence.feature("non_latin") or evidence.feature("written_words") == 1.0
     if match.method == "token":
-        return person and evidence.feature("surname") == 1.0
-    return match.method in _SINGLE_WORD_METHODS
+        return spelled and person and evidence.feature("surname") == 1.0
+    return spelled and match.method in _SINGLE_WORD_METHODS
 
 
 def _name_shaped(word: str) -> bool:

@@ -55,10 +55,15 @@ class Gloss:
 
     >>> load_glosses().meanings[0].words[:3]
     ('mobilization', 'mobilisation', 'crowd')
+    >>> "hshd" in load_glosses().meanings[0].renderings  # حشد
+    True
     """
 
     words: tuple[str, ...]
     keys: tuple[str, ...]
+    renderings: frozenset[str] = frozenset()
+    """Every rendering of the meaning as a normalized word, script forms included
+    (``جيش`` is ``jysh``)."""
 
 
 @attrs.frozen
@@ -138,6 +143,7 @@ def load_glosses() -> Glosses:
     for line, (meaning, renderings, _why) in read_rows(_FILE, 3):
         words: list[str] = []
         keys: list[str] = []
+        renderings_of: set[str] = set()
         number = len(meanings)
         for field, text in (("meaning", meaning), *(("renderings", r) for r in renderings.split())):
             analysis = analyze(text)
@@ -148,6 +154,7 @@ def load_glosses() -> Glosses:
                     line=line,
                     field=field,
                 )
+            renderings_of.add(analysis.tokens[0])
             if analysis.latin:
                 if analysis.tokens[0] not in words:
                     words.append(analysis.tokens[0])
@@ -159,7 +166,9 @@ def load_glosses() -> Glosses:
                 continue  # one consonant is half the words of the script
             if number not in owners:
                 owners.append(number)
-        meanings.append(Gloss(words=tuple(words), keys=tuple(keys)))
+        meanings.append(
+            Gloss(words=tuple(words), keys=tuple(keys), renderings=frozenset(renderings_of))
+        )
     return Glosses(
         meanings=tuple(meanings),
         latin={key: tuple(owners) for key, owners in latin.items()},

@@ -41,8 +41,9 @@ from namenorm.memo import BoundedMemo
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text, title_key
 from namenorm.places import PlaceIndex
-from namenorm.resources import register_cache
+from namenorm.resources import cache, register_cache
 from namenorm.respell import load_respellings
+from namenorm.rules import load_rules
 from namenorm.score import (
     conflicts,
     generational_suffixes_differ,
@@ -342,6 +343,47 @@ def _error_fragment(entry: Entry, features: Mapping[str, float]) -> bool:
         entry.role == "error"
         and bool(features["single_token"])
         and (features["alias_coverage"] < 1.0)
+    )
+
+
+@register_cache
+@cache
+def _generic_words() -> frozenset[str]:
+    """The words that name a kind of thing rather than one (``generic`` in ``words.tsv``), the
+    body words and the one-word titles, with every rendering ``glosses.tsv`` gives them
+    (jaysh and جيش for army)."""
+    rules = load_rules()
+    english = rules.generic | rules.bodies | {title for title in rules.titles if " " not in title}
+    words = set(english)
+    for meaning in load_glosses().meanings:
+        if meaning.words[0] in english:
+            words |= meaning.renderings
+    return frozenset(words)
+
+
+def _generic_only(query: Normalization) -> bool:
+    """Whether every name word of the mention names a kind of thing ("General Security",
+    "the House", الحكومة): no particular name is in it.
+
+    >>> _generic_only(analyze("General Security")), _generic_only(analyze("Security Council"))
+    (True, True)
+    >>> _generic_only(analyze("the White House")), _generic_only(analyze("الجيش"))
+    (False, True)
+    """
+    words = _generic_words()
+    return bool(query.tokens) and all(token in words for token in query.tokens)
+
+
+def _whole(features: Mapping[str, float]) -> bool:
+    """Whether the mention has the words of the string, by key and in any order, and no
+    others: no near spelling, no initial, no consonant skeleton alone (شورای, council, is
+    not al-Sharaa)."""
+    return (
+        bool(features["all_matched"])
+        and features["alias_coverage"] == 1.0
+        and features["token_sort"] == 1.0
+        and not features["fuzzy_tokens"]
+        and not features["initials"]
     )
 
 
@@ -681,12 +723,22 @@ class Resolver:
                 rows, spare = titled, ()
             # A known error is a rendering of a whole name: one word of it alone is no evidence
             # of the error's entity ("Khatami" of "Mustafa Khatami" names another man), unless
-            # the sentence speaks of that entity. Such entries wait in reserve with the others.
-            held = [entry.number for entry, features in rows if _error_fragment(entry, features)]
+            # the sentence speaks of that entity. Nor is a mention of words that name only a
+            # kind of thing evidence of a longer name that has them ("General Security" of the
+            # General Security Service; Lebanon has a General Security too). Such entries wait
+            # in reserve with the others.
+            generic = _generic_only(query)
+
+            def fragment(entry: Entry, features: Mapping[str, float]) -> bool:
+                return _error_fragment(entry, features) or (generic and not _whole(features))
+
+            held = [entry.number for entry, features in rows if fragment(entry, features)]
             if held:
-                rows = [row for row in rows if not _error_fragment(*row)]
+                rows = [row for row in rows if not fragment(*row)]
                 spare = (*held, *spare)
-            rows += self._rows_of_readings(query, rows)
+            readings = self._rows_of_readings(query, rows)
+            # A reading of such a mention is of such words too; it counts only whole.
+            rows += [row for row in readings if not generic or _whole(row[1])]
             acronyms = self._acronym_entries(query, rows, spare)
             spare = (*spare, *sorted(acronyms))
         grouped: dict[int, list[int]] = {}

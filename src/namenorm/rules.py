@@ -134,6 +134,8 @@ class RuleSet:
     """Titles set aside before anything, a body word included (the, former, late)."""
     bodies: frozenset[str]
     """Words before which a title is not set aside: it begins an office's or a body's name."""
+    generic: frozenset[str]
+    """Words that name a kind of thing, not one (army, government, war, airport)."""
     particles: frozenset[str]
     descriptors: frozenset[str]
     prefixes: frozenset[str]
@@ -312,6 +314,7 @@ def load_rules() -> RuleSet:
         ),
         qualifiers=frozenset(words.get("qualifier", set())),
         bodies=frozenset(words.get("body", set())),
+        generic=frozenset(words.get("generic", set())),
         particles=frozenset(words.get("particle", set())),
         descriptors=frozenset(words.get("descriptor", set())),
         prefixes=frozenset(words.get("prefix", set())),

@@ -558,8 +558,8 @@ def _acceptable(match: Match, words: int) -> bool:
     "Soleimani and Iraq"); only a person may be named by part of a name ("Mohamed Shia"),
     an organization or place only whole ("US military" is not the US-led military coalition);
     a lone word must match more than fuzzily or by its consonants (Iraqi is not Iraq), a lone
-    word of Arabic or Persian script as a script string of the table spells it, and a lone part
-    of a person's name must be the surname (Michael alone is nobody in particular).
+    word of Arabic, Persian or Hebrew script as a script string of the table spells it, and a
+    lone part of a person's name must be the surname (Michael alone is nobody in particular).
     An acronym stands for its whole name ("ISA" for Israel Security Agency).
     """
     if match.method == "acronym":

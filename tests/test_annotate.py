@@ -16,7 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from namenorm import Resolver, load_table
-from namenorm.annotate import MAX_SENTENCE_CHARS, Annotator, Mention, sentence_spans
+from namenorm.annotate import (
+    MAX_SENTENCE_CHARS,
+    Annotation,
+    Annotator,
+    Mention,
+    sentence_spans,
+)
 
 from .conftest import DATA, ROOT
 
@@ -636,6 +642,14 @@ def _relatives() -> list[object]:
     ]
 
 
+def _left_unresolved(annotation: Annotation, text: str, phrase: str) -> None:
+    """No mention overlaps ``phrase`` of ``text``, and an unresolved span covers it."""
+    start = text.index(phrase)
+    end = start + len(phrase)
+    assert not [m for m in annotation.mentions if m.start < end and start < m.end]
+    assert any(m.start <= start and end <= m.end for m in annotation.unresolved)
+
+
 @pytest.mark.parametrize("record", _relatives())
 def test_a_relative_is_not_linked_to_the_person_whose_surname_they_share(
     resolver: Resolver, record: dict[str, Any]
@@ -647,10 +661,7 @@ def test_a_relative_is_not_linked_to_the_person_whose_surname_they_share(
         assert (surface, entity_id) in linked
     relative = record["relative"]
     if relative is not None:
-        start = text.index(relative)
-        end = start + len(relative)
-        assert not [m for m in annotation.mentions if m.start < end and start < m.end]
-        assert any(m.start <= start and end <= m.end for m in annotation.unresolved)
+        _left_unresolved(annotation, text, relative)
 
 
 @pytest.mark.parametrize(
@@ -665,11 +676,7 @@ def test_a_relative_is_not_linked_to_the_person_whose_surname_they_share(
 def test_a_place_is_not_read_out_of_a_longer_name_called_after_it(
     resolver: Resolver, text: str, longer: str
 ) -> None:
-    annotation = resolver.annotate_document(text)
-    start = text.index(longer)
-    end = start + len(longer)
-    assert not [m for m in annotation.mentions if m.start < end and start < m.end]
-    assert any(m.start <= start and end <= m.end for m in annotation.unresolved)
+    _left_unresolved(resolver.annotate_document(text), text, longer)
 
 
 @pytest.mark.parametrize(

@@ -374,17 +374,22 @@ def _generic_only(query: Normalization) -> bool:
     return bool(query.tokens) and all(token in words for token in query.tokens)
 
 
+def _complete(features: Mapping[str, float]) -> bool:
+    """Whether every word of the mention matches a word of the string, and every word of the
+    string is matched."""
+    return bool(features["all_matched"]) and features["alias_coverage"] == 1.0
+
+
+def _by_key(features: Mapping[str, float]) -> bool:
+    """Whether no word of the mention matches only by a near spelling or as an initial."""
+    return not features["fuzzy_tokens"] and not features["initials"]
+
+
 def _whole(features: Mapping[str, float]) -> bool:
     """Whether the mention has the words of the string, by key and in any order, and no
     others: no near spelling, no initial, no consonant skeleton alone (شورای, council, is
     not al-Sharaa)."""
-    return (
-        bool(features["all_matched"])
-        and features["alias_coverage"] == 1.0
-        and features["token_sort"] == 1.0
-        and not features["fuzzy_tokens"]
-        and not features["initials"]
-    )
+    return _complete(features) and _by_key(features) and features["token_sort"] == 1.0
 
 
 def _spelled_apart(features: Mapping[str, float]) -> bool:
@@ -408,10 +413,7 @@ def _add_rivalry(rows: Sequence[_Row]) -> None:
     places = _owners(
         rows, lambda entry, features: bool(features["text_equal"]) and entry.entity.kind == "place"
     )
-    complete = _owners(
-        rows,
-        lambda _, features: bool(features["all_matched"]) and features["alias_coverage"] == 1.0,
-    )
+    complete = _owners(rows, lambda _, features: _complete(features))
     for entry, features, _ in rows:
         partial = features["alias_coverage"] < 1.0
         own = {entry.entity_index}
@@ -819,9 +821,7 @@ class Resolver:
             for entry, features in self._pair_rows(
                 reading, numbers, glossed=glossed, respelled=respelled
             )
-            if not features["fuzzy_tokens"]
-            and not features["initials"]
-            and (entry.entity.kind != "person" or features["phonetic_equal"])
+            if _by_key(features) and (entry.entity.kind != "person" or features["phonetic_equal"])
         ]
 
     def _acronym_entries(

@@ -41,6 +41,7 @@ from namenorm.memo import BoundedMemo
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
 from namenorm.normalize import analyze, normalize_text, title_key
 from namenorm.places import PlaceIndex
+from namenorm.relatives import relative_spans, without_relatives
 from namenorm.resources import cache, register_cache
 from namenorm.respell import load_respellings
 from namenorm.rules import load_rules
@@ -141,11 +142,17 @@ class PreparedContext:
     """A sentence normalized once for all the mentions in it; make with
     :meth:`Resolver.prepare_context`.
 
-    >>> Resolver().prepare_context("Iran's Quds Force").text
-    ' iran quds force '
+    ``relatives`` are the phrases of the sentence that name a relative of someone in it
+    (:mod:`namenorm.relatives`), normalized like ``text``: each is set aside for every mention
+    it does not hold.
+
+    >>> prepared = Resolver().prepare_context("Barzani, the nephew of the KDP leader, spoke.")
+    >>> prepared.text, prepared.relatives
+    (' barzani the nephew of the kdp leader spoke ', (' the kdp leader ',))
     """
 
     text: str
+    relatives: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -636,7 +643,10 @@ class Resolver:
     def _prepare_context(self, name: str, context: str | None) -> str | None:
         if not context:
             return None
-        # The mention itself is not context: remove it before looking for the entity's words.
+        # Words that name a relative of the mention ("the nephew of the KDP leader") are not
+        # its context, and the mention itself is not either: both go before looking for the
+        # entity's words.
+        context = without_relatives(context, name)
         if name.strip():
             context = re.sub(re.escape(name.strip()), " ", context, flags=re.IGNORECASE)
         return _normalize_context(context)
@@ -1135,7 +1145,11 @@ class Resolver:
         >>> resolver.link("Mustafa Khatami", resolver.prepare_context(sentence)).best.entity.id
         'mustafa-al-kadhimi'
         """
-        return PreparedContext(_padded(_normalize_context(context)))
+        relatives = tuple(
+            _padded(_normalize_context(context[start:end]))
+            for start, end in relative_spans(context)
+        )
+        return PreparedContext(_padded(_normalize_context(context)), relatives)
 
     def link(
         self,
@@ -1157,8 +1171,13 @@ class Resolver:
         prepared = None
         if context is not None:
             own = _padded(_normalized_phrase(name))
+            prepared = context.text
+            for relative in context.relatives:
+                # A phrase naming someone's relative speaks of the mention only if it holds it.
+                if own not in relative:
+                    prepared = prepared.replace(relative, _MENTION_GAP)
             # The mention itself is not context.
-            prepared = context.text.replace(own, _MENTION_GAP) if own.strip() else context.text
+            prepared = prepared.replace(own, _MENTION_GAP) if own.strip() else prepared
         # The words of the sentence without the mention: a candidate's names share the
         # mention's words, and would otherwise always seem to be in the sentence.
         words = None if prepared is None else frozenset(prepared.split())

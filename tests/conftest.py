@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
 import namenorm
+import namenorm.rules
+from namenorm.errors import RulesError
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -25,6 +29,26 @@ def read_tsv(name: str) -> list[dict[str, str]]:
     """Rows of a tab-separated golden file of tests/data, as dicts keyed by its header."""
     with (DATA / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def error_of_added_row(
+    monkeypatch: pytest.MonkeyPatch, name: str, row: str, loader: Callable[[], Any], match: str
+) -> RulesError:
+    """The error ``loader`` (a cached loader's ``__wrapped__``) raises when the data file
+    ``name`` ends with ``row``; checked to name that file and the row's line. Other data
+    files read as shipped."""
+    shipped = namenorm.rules.read_text
+    good = shipped(name)
+    monkeypatch.setattr(
+        "namenorm.rules.read_text",
+        lambda wanted: good + row + "\n" if wanted == name else shipped(wanted),
+    )
+    with pytest.raises(RulesError, match=match) as caught:
+        loader()
+    assert caught.value.path is not None
+    assert caught.value.path.endswith(name)
+    assert caught.value.line == len(good.splitlines()) + 1
+    return caught.value
 
 
 def known_collisions() -> dict[tuple[str, str], str]:

@@ -4,10 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from namenorm import RulesError, analyze
+from namenorm import analyze
 from namenorm.glosses import MAX_READINGS, MIN_SCRIPT_CONSONANTS, load_glosses
-from namenorm.resources import read_text
 from namenorm.rules import read_rows
+
+from .conftest import error_of_added_row
 
 GLOSSES = load_glosses()
 _ROWS = list(read_rows("glosses.tsv", 3))
@@ -54,15 +55,11 @@ def test_each_rendering_leads_back_to_its_meaning() -> None:
 def test_a_rendering_of_more_or_less_than_one_word_names_file_line_and_field(
     monkeypatch: pytest.MonkeyPatch, line: str, field: str
 ) -> None:
-    good = read_text("glosses.tsv")
-    broken = {"glosses.tsv": good + line + "\n"}
-    monkeypatch.setattr("namenorm.rules.read_text", broken.__getitem__)
-    with pytest.raises(RulesError, match="not one word") as caught:
-        load_glosses.__wrapped__()  # the loader itself, not its cached result
-    assert caught.value.path is not None
-    assert caught.value.path.endswith("glosses.tsv")
-    assert caught.value.line == len(good.splitlines()) + 1
-    assert caught.value.field == field
+    # The loader itself (__wrapped__), not its cached result.
+    error = error_of_added_row(
+        monkeypatch, "glosses.tsv", line, load_glosses.__wrapped__, "not one word"
+    )
+    assert error.field == field
 
 
 def test_a_listed_word_is_replaced_by_the_renderings_the_table_knows() -> None:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from namenorm import Resolver, RulesError
+from namenorm import Resolver
 from namenorm.relatives import (
     GAP,
     MAX_AFTER,
@@ -12,7 +12,8 @@ from namenorm.relatives import (
     relative_spans,
     without_relatives,
 )
-from namenorm.resources import read_text
+
+from .conftest import error_of_added_row
 
 WORDS = load_relative_words()
 RESOLVER = Resolver()
@@ -77,15 +78,14 @@ def test_word_sets_are_lower_case_and_disjoint() -> None:
 
 
 def test_a_row_of_an_unknown_set_names_file_line_and_field(monkeypatch: pytest.MonkeyPatch) -> None:
-    good = read_text("relatives.tsv")
-    broken = {"relatives.tsv": good + "kinn\tson\twhy\n"}
-    monkeypatch.setattr("namenorm.rules.read_text", broken.__getitem__)
-    with pytest.raises(RulesError, match="unknown set 'kinn'") as caught:
-        load_relative_words.__wrapped__()  # the loader itself, not its cached result
-    assert caught.value.path is not None
-    assert caught.value.path.endswith("relatives.tsv")
-    assert caught.value.line == len(good.splitlines()) + 1
-    assert caught.value.field == "set"
+    error = error_of_added_row(
+        monkeypatch,
+        "relatives.tsv",
+        "kinn\tson\twhy",
+        load_relative_words.__wrapped__,  # the loader itself, not its cached result
+        "unknown set 'kinn'",
+    )
+    assert error.field == "set"
 
 
 @given(st.text(max_size=120))

@@ -4,10 +4,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from namenorm import RulesError, analyze
-from namenorm.resources import read_text
+from namenorm import analyze
 from namenorm.respell import load_respellings
 from namenorm.rules import read_rows
+
+from .conftest import error_of_added_row
 
 RESPELLINGS = load_respellings()
 
@@ -56,15 +57,11 @@ def test_script_and_empty_mentions_have_no_respelling() -> None:
 def test_a_malformed_rule_names_file_line_and_field(
     monkeypatch: pytest.MonkeyPatch, line: str, field: str, message: str
 ) -> None:
-    good = read_text("respellings.tsv")
-    broken = {"respellings.tsv": good + line + "\n"}
-    monkeypatch.setattr("namenorm.rules.read_text", broken.__getitem__)
-    with pytest.raises(RulesError, match=message) as caught:
-        load_respellings.__wrapped__()  # the loader itself, not its cached result
-    assert caught.value.path is not None
-    assert caught.value.path.endswith("respellings.tsv")
-    assert caught.value.line == len(good.splitlines()) + 1
-    assert caught.value.field == field
+    # The loader itself (__wrapped__), not its cached result.
+    error = error_of_added_row(
+        monkeypatch, "respellings.tsv", line, load_respellings.__wrapped__, message
+    )
+    assert error.field == field
 
 
 @given(st.text(max_size=40))

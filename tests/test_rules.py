@@ -12,6 +12,8 @@ from namenorm import RulesError
 from namenorm.resources import read_text
 from namenorm.rules import load_rules
 
+from .conftest import error_of_added_row
+
 
 def test_every_rule_has_a_unique_id() -> None:
     rules = load_rules()
@@ -66,11 +68,6 @@ def test_unknown_rule_id() -> None:
         load_rules().rewrite("nope")
 
 
-_GOOD = {
-    name: read_text(name) for name in ("script.tsv", "rewrite.tsv", "words.tsv", "phonetic.tsv")
-}
-
-
 @pytest.mark.parametrize(
     ("name", "line", "field", "message"),
     [
@@ -90,14 +87,9 @@ _GOOD = {
 def test_malformed_rule_files_name_file_line_and_field(
     monkeypatch: pytest.MonkeyPatch, name: str, line: str, field: str | None, message: str
 ) -> None:
-    broken = {**_GOOD, name: _GOOD[name] + line + "\n"}
-    monkeypatch.setattr("namenorm.rules.read_text", broken.__getitem__)
-    with pytest.raises(RulesError, match=message) as caught:
-        load_rules.__wrapped__()  # the loader itself, not its cached result
-    assert caught.value.path is not None
-    assert caught.value.path.endswith(name)
-    assert caught.value.line == len(_GOOD[name].splitlines()) + 1
-    assert caught.value.field == field
+    # The loader itself (__wrapped__), not its cached result.
+    error = error_of_added_row(monkeypatch, name, line, load_rules.__wrapped__, message)
+    assert error.field == field
 
 
 def test_every_rule_is_explained_in_the_docs() -> None:
@@ -111,11 +103,11 @@ def test_every_rule_is_explained_in_the_docs() -> None:
 def test_a_replacement_naming_a_missing_group_fails_at_load(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    broken = {**_GOOD, "rewrite.tsv": _GOOD["rewrite.tsv"] + "bad.rule\tlatin\ta(b)\t\\2\twhy\n"}
-    monkeypatch.setattr("namenorm.rules.read_text", broken.__getitem__)
-    with pytest.raises(RulesError, match="group 2 does not exist") as caught:
-        load_rules.__wrapped__()
-    assert caught.value.field == "replacement"
+    row = "bad.rule\tlatin\ta(b)\t\\2\twhy"
+    error = error_of_added_row(
+        monkeypatch, "rewrite.tsv", row, load_rules.__wrapped__, "group 2 does not exist"
+    )
+    assert error.field == "replacement"
 
 
 _SCRIPT_LETTERS = sorted(load_rules().script)

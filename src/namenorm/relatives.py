@@ -30,7 +30,7 @@ import attrs
 from namenorm.errors import RulesError
 from namenorm.normalize import normalize_text
 from namenorm.resources import cache, data_path, register_cache
-from namenorm.rules import read_rows
+from namenorm.rules import alternation, read_rows
 
 __all__ = [
     "GAP",
@@ -79,9 +79,8 @@ class RelativeWords:
 
     @_any_kin.default
     def _kin_pattern(self) -> re.Pattern[str]:
-        words = sorted(self.kin, key=lambda word: (-len(word), word))
-        alternation = "|".join(re.escape(word) for word in words) or "(?!)"
-        return re.compile(rf"(?<![^\W_])(?:{alternation})(?![^\W_])", re.IGNORECASE)
+        words = alternation(self.kin) or "(?!)"
+        return re.compile(rf"(?<![^\W_])(?:{words})(?![^\W_])", re.IGNORECASE)
 
     def mentions_kin(self, sentence: str) -> bool:
         """Whether ``sentence`` holds a kinship word as a whole word.

@@ -33,12 +33,22 @@ from unidecode import unidecode
 from namenorm.errors import RulesError
 from namenorm.resources import cache, data_path, read_text, register_cache
 
-__all__ = ["RuleSet", "compile_rule", "fold", "load_rules", "read_rows"]
+__all__ = ["RuleSet", "alternation", "compile_rule", "fold", "load_rules", "read_rows"]
 
 Rule = Callable[[str], str]
 
 _SET_REFERENCE = re.compile(r"\{([a-z_]+)\}")
 _GROUP_REFERENCE = re.compile(r"\\(\d+)|\\g<(\d+)>")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of ``words``, escaped, longest first, so that it
+    prefers the longer of two words that begin alike.
+
+    >>> alternation(["son", "sons", "al"])
+    'sons|son|al'
+    """
+    return "|".join(re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w)))
 
 
 def read_rows(name: str, columns: int) -> Iterator[tuple[int, list[str]]]:
@@ -232,7 +242,7 @@ def _load_words() -> dict[str, set[str]]:
 
 
 def _expand(pattern: str, words: Mapping[str, set[str]], *, name: str, line: int) -> str:
-    def alternation(match: re.Match[str]) -> str:
+    def word_set(match: re.Match[str]) -> str:
         set_name = match.group(1)
         if set_name not in words:
             raise RulesError(
@@ -241,11 +251,9 @@ def _expand(pattern: str, words: Mapping[str, set[str]], *, name: str, line: int
                 line=line,
                 field="pattern",
             )
-        # Longest first, so the alternation prefers the longer word.
-        ordered = sorted(words[set_name], key=lambda word: (-len(word), word))
-        return "(?:" + "|".join(re.escape(word) for word in ordered) + ")"
+        return "(?:" + alternation(words[set_name]) + ")"
 
-    return _SET_REFERENCE.sub(alternation, pattern)
+    return _SET_REFERENCE.sub(word_set, pattern)
 
 
 @register_cache

@@ -34,7 +34,7 @@ from unidecode import unidecode
 
 from namenorm.model import Entity
 from namenorm.resources import cache, register_cache
-from namenorm.rules import read_rows
+from namenorm.rules import alternation, read_rows
 
 __all__ = ["Run", "Spotter", "fold_for_matching", "spotting_words"]
 
@@ -93,10 +93,6 @@ def _char_class(test: str) -> str:
     )
 
 
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(word) for word in sorted(words, key=lambda w: (-len(w), w)))
-
-
 @register_cache
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -106,9 +102,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     apostrophe = f"[{_APOSTROPHES}]"
     capitalized = rf"[{upper}]{word}*(?:{apostrophe}{word}+)*(?:-{word}+(?:{apostrophe}{word}+)*)*"
     words = spotting_words()
-    joiners = _alternation(words.get("joiner", ()))
+    joiners = alternation(words.get("joiner", ()))
     hyphenated = words.get("joiner", frozenset()) | words.get("attached", frozenset())
-    attached = rf"(?:{_alternation(hyphenated)})-{capitalized}"
+    attached = rf"(?:{alternation(hyphenated)})-{capitalized}"
     initials = rf"(?:[{upper}]\.){{2,}}|[{upper}]\.(?=[ \t]+[{upper}])"
     caseless = rf"[{_CASELESS}]+"
     token = rf"(?:{initials}|{attached}|{capitalized}|{caseless})"

@@ -702,3 +702,20 @@ def test_a_place_before_a_title_or_a_line_break_stays_linked(
 ) -> None:
     linked = {(m.text, m.match.entity.id) for m in resolver.annotate(text) if m.match}
     assert (surface, entity_id) in linked
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Mohammed Shia al-Sudani met Shia leaders in Najaf.", "Shia"),
+        ("Bashar Hafez al-Assad succeeded Hafez in 2000.", "Hafez"),
+    ],
+)
+def test_a_middle_word_after_the_full_name_does_not_refer_back_to_it(
+    resolver: Resolver, text: str, word: str
+) -> None:
+    annotation = resolver.annotate_document(text)
+    start = text.rindex(word)
+    assert all(m.start != start for m in annotation.mentions)
+    assert any(m.start == start and m.text == word for m in annotation.unresolved)
+    assert annotation.mentions[0].start == 0  # the full name itself is linked

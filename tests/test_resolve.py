@@ -1110,3 +1110,102 @@ def test_names_another_cannot_say_for_one_word_or_an_entity_not_in_the_table() -
     assert not RESOLVER.names_another(bashar, "Maher")
     stranger = Entity(id="not-in-the-table", name="Maher Stranger", kind="person")
     assert not RESOLVER.names_another(stranger, "Maher al-Assad")
+
+
+# -- middle words of a person's names ----------------------------------------------------------
+
+_MIDDLE_WORDS = [
+    ("mohammed-shia-al-sudani", "Shia", "Iraqi Shia parties met the prime minister in Baghdad."),
+    ("bashar-al-assad", "Hafez", "Hafez ruled Syria from Damascus until his death in 2000."),
+    ("mark-esper", "Thomas", "Thomas, a Pentagon official, briefed reporters."),
+    ("joe-biden", "Robinette", "Robinette said the White House had not called."),
+    ("ruhollah-khomeini", "Musavi", "Musavi, the leader of Iran's Green Movement, spoke."),
+    ("nechirvan-barzani", "Idris", "Idris, the KDP leader's brother, died in 1987."),
+]
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "word", "sentence"), _MIDDLE_WORDS, ids=[w for _, w, _ in _MIDDLE_WORDS]
+)
+def test_a_middle_word_alone_names_no_person_even_in_a_sentence_about_them(
+    entity_id: str, word: str, sentence: str
+) -> None:
+    # A father's name or an English middle name: alone it is how news names someone else.
+    assert RESOLVER.middle_name(BUILTIN[entity_id], word)
+    for context in (None, sentence):
+        ids = {match.entity.id for match in RESOLVER.candidates(word, context=context, limit=20)}
+        assert entity_id not in ids
+        link = RESOLVER.link(word, RESOLVER.prepare_context(sentence) if context else None)
+        assert link.best is None or link.best.entity.id != entity_id
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "word"),
+    [
+        ("mohammed-shia-al-sudani", "Sudani"),  # the surname
+        ("mohammed-shia-al-sudani", "Mohammed"),  # the given name
+        ("kenneth-f-mckenzie-jr", "McKenzie"),  # last but for a generational suffix
+        ("qasem-soleimani", "Qassem"),
+        ("mohammed-shia-al-sudani", "Shia al-Sudani"),  # more than one word
+        ("kataib-hezbollah", "Hezbollah"),  # not a person
+    ],
+)
+def test_first_and_last_words_and_longer_mentions_are_no_middle_words(
+    entity_id: str, word: str
+) -> None:
+    assert not RESOLVER.middle_name(BUILTIN[entity_id], word)
+
+
+def test_a_middle_word_that_another_name_has_first_or_last_stands_alone() -> None:
+    # García is the paternal surname: the middle word of the full name, first of the short one.
+    table = AliasTable(
+        [
+            Entity(
+                id="gabriel-garcia-marquez",
+                name="Gabriel García Márquez",
+                kind="person",
+                aliases=["García Márquez"],
+            ),
+            Entity(id="lloyd-james-austin", name="Lloyd James Austin", kind="person"),
+        ]
+    )
+    resolver = Resolver(table)
+    marquez, austin = table["gabriel-garcia-marquez"], table["lloyd-james-austin"]
+    assert not resolver.middle_name(marquez, "Garcia")
+    assert "gabriel-garcia-marquez" in {m.entity.id for m in resolver.candidates("Garcia")}
+    assert resolver.middle_name(austin, "James")
+    assert resolver.candidates("James") == []
+    match = resolver.resolve("Austin")
+    assert match is not None
+    assert match.entity.id == "lloyd-james-austin"
+    stranger = Entity(id="not-in-the-table", name="Lloyd James Austin", kind="person")
+    assert not resolver.middle_name(stranger, "James")
+
+
+_PERSON_WORDS = sorted(
+    {
+        (entity.id, word)
+        for entity in BUILTIN
+        if entity.kind == "person"
+        for name in entity.names()
+        if name.isascii()
+        for word in name.replace("-", " ").split()
+        if word.isalpha()
+    }
+)
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(_PERSON_WORDS), st.booleans())
+def test_no_word_the_resolver_reads_as_a_person_is_a_middle_word_of_theirs(
+    pair: tuple[str, str], with_context: bool
+) -> None:
+    entity_id, word = pair
+    entity = BUILTIN[entity_id]
+    context = f"{word} spoke of {' and '.join(entity.context[:4])}." if with_context else None
+    ids = {match.entity.id for match in RESOLVER.candidates(word, context=context, limit=50)}
+    if RESOLVER.middle_name(entity, word):
+        assert entity_id not in ids
+    names = [analyze(name).tokens for name in entity.names() if name.isascii()]
+    if any(tokens and analyze(word).tokens == tokens[:1] for tokens in names):
+        assert not RESOLVER.middle_name(entity, word)  # a first word always stands alone

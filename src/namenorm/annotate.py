@@ -335,9 +335,15 @@ class Annotator:
         # surname alone refers back to as it would to a linked full name.
         named_others = [m for m in unresolved if any(m.start <= o < m.end for o in others)]
         mentions, unresolved = _link_short_forms(
-            mentions, unresolved, self.resolver.rejects, others=named_others
+            mentions, unresolved, self._no_short_form, others=named_others
         )
         return Annotation(text=text, mentions=tuple(mentions), unresolved=tuple(unresolved))
+
+    def _no_short_form(self, entity: Entity, text: str) -> bool:
+        """Whether ``text`` cannot refer back to a full name of ``entity``: the table rules the
+        entity out for it (its ``negatives``), or it is a middle word of the person's names
+        ("Shia" after "Mohammed Shia al-Sudani": see :meth:`Resolver.middle_name`)."""
+        return self.resolver.rejects(entity, text) or self.resolver.middle_name(entity, text)
 
     # -- spotting and settling -----------------------------------------------------------
 
@@ -675,8 +681,9 @@ def _link_short_forms(
 
     A span whose name words are a proper part of an earlier full name of a person ("al-Sudani"
     after "Mohammed Shia al-Sudani", "Soleimani" after "Qassem Soleimani") names that person,
-    unless it is literally another entity's name, or one the person's entity rejects (one of
-    its ``negatives``): that is how news writing refers back. Its confidence is the full name's.
+    unless it is literally another entity's name, or one ``rejects`` rules out for the person's
+    entity (one of its ``negatives``, a middle word of its names): that is how news writing
+    refers back. Its confidence is the full name's.
     Where the latest such full name is one of ``others``, unresolved names of people not in
     the table ("Qubad Talabani"), the short form names that person too: it is left unlinked.
     """

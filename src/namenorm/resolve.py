@@ -355,6 +355,13 @@ def _error_fragment(entry: Entry, features: Mapping[str, float]) -> bool:
 
 @register_cache
 @cache
+def _suffix_keys() -> frozenset[str]:
+    """The phonetic keys of the generational suffixes (jr, iii) of ``words.tsv``."""
+    return frozenset(analyze(suffix).phonetic for suffix in load_rules().suffixes)
+
+
+@register_cache
+@cache
 def _generic_words() -> frozenset[str]:
     """The words that name a kind of thing rather than one (``generic`` in ``words.tsv``), the
     body words and the one-word titles, with every rendering ``glosses.tsv`` gives them
@@ -475,6 +482,7 @@ class Resolver:
         self._full_names: BoundedMemo[int, list[tuple[str, tuple[str, ...]]]] = BoundedMemo(
             BASE_CACHE_SIZE
         )
+        self._middle_words: BoundedMemo[int, frozenset[str]] = BoundedMemo(BASE_CACHE_SIZE)
         self._places = PlaceIndex(self._index)
         self._glosses = load_glosses()
         self._respellings = load_respellings()
@@ -590,6 +598,75 @@ class Resolver:
             names.append((string.phonetic, string.tokens))
         judged = [judge_name(query, *full) for full in names]
         return bool(judged) and not any(_fits(verdict, entity) for verdict in judged)
+
+    def middle_name(self, entity: Entity, name: str) -> bool:
+        """Whether ``name`` is one word in Latin letters that stands only inside the names of
+        ``entity``, a person of the table: never first nor last in any of its names and aliases
+        (a generational suffix aside), nor last in one that is the start of a longer one
+        ("Mohamed Shia", given and father's name, of Mohammed Shia al-Sudani). A father's name
+        or an English middle name alone is not how news names a person, and often names
+        another ("Hafez" is Bashar Hafez al-Assad's father): the resolver reads no such word
+        as the person, and the annotator links no such word back to the person's full name.
+
+        >>> resolver = Resolver()
+        >>> sudani = resolver.table["mohammed-shia-al-sudani"]
+        >>> resolver.middle_name(sudani, "Shia"), resolver.middle_name(sudani, "Sudani")
+        (True, False)
+        >>> resolver.resolve("Hafez") is None
+        True
+        """
+        query = analyze(name)
+        position = self._entity_position(entity.id)
+        if not query.latin or len(query.tokens) != 1 or position is None:
+            return False
+        return query.phonetic in self._entity_middle_words(position)
+
+    def _middle_word_owners(
+        self, query: Normalization, entries: Sequence[Entry], spare: Sequence[int]
+    ) -> set[int]:
+        """The people among the candidates (``entries``, and the reserve's entry numbers
+        ``spare``) of whose names the one-word mention ``query`` is a middle word only."""
+        if not query.latin or len(query.tokens) != 1:
+            return set()
+        entity_of = self.index.entry_entity
+        candidates = {entry.entity_index for entry in entries}
+        candidates.update(int(entity_of[number]) for number in spare)
+        return {
+            index
+            for index in candidates
+            if self.index.entities[index].kind == "person"
+            and query.phonetic in self._entity_middle_words(index)
+        }
+
+    def _entity_middle_words(self, entity_index: int) -> frozenset[str]:
+        """The phonetic keys of the words that stand only inside a person's names (see
+        :meth:`middle_name`)."""
+        known = self._middle_words.get(entity_index)
+        if known is not None:
+            return known
+        index = self.index
+        suffixes = _suffix_keys()
+        names: list[list[str]] = []
+        for number in self._name_numbers(entity_index):
+            if not index.latin.item(number):
+                continue
+            keys = index.phonetics[number].split()
+            while keys and keys[-1] in suffixes:
+                keys.pop()  # "Jr.": the surname is the word before it
+            if keys:
+                names.append(keys)
+        standing: set[str] = set()
+        inside: set[str] = set()
+        for keys in names:
+            standing.add(keys[0])
+            if len(keys) > 1:
+                inside.update(keys[1:-1])
+                # "Mohamed Shia" begins "Mohamed Shia al-Sudani": its last word is inside.
+                begins_longer = any(
+                    len(other) > len(keys) and other[: len(keys)] == keys for other in names
+                )
+                (inside if begins_longer else standing).add(keys[-1])
+        return self._middle_words.put(entity_index, frozenset(inside - standing))
 
     def _entity_position(self, entity_id: str) -> int | None:
         """The index's number of the entity with this id (the index holds them sorted by id)."""
@@ -753,6 +830,13 @@ class Resolver:
             rows += [row for row in readings if not generic or _whole(row[1])]
             acronyms = self._acronym_entries(query, rows, spare)
             spare = (*spare, *sorted(acronyms))
+            # A word found only inside a person's names (a father's name, an English middle
+            # name) is not how the person alone is named, in any sentence: no reading of it is.
+            middle_of = self._middle_word_owners(query, [entry for entry, _ in rows], spare)
+            if middle_of:
+                entity_of = self.index.entry_entity
+                rows = [row for row in rows if row[0].entity_index not in middle_of]
+                spare = tuple(n for n in spare if int(entity_of[n]) not in middle_of)
         grouped: dict[int, list[int]] = {}
         for number in spare:
             grouped.setdefault(int(self.index.entry_entity[number]), []).append(number)

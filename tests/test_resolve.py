@@ -1197,7 +1197,7 @@ _PERSON_WORDS = sorted(
 
 @settings(max_examples=300)
 @given(st.sampled_from(_PERSON_WORDS), st.booleans())
-def test_no_word_the_resolver_reads_as_a_person_is_a_middle_word_of_theirs(
+def test_a_middle_word_is_no_candidate_for_its_person_and_a_first_word_is_no_middle_word(
     pair: tuple[str, str], with_context: bool
 ) -> None:
     entity_id, word = pair

@@ -1209,3 +1209,35 @@ def test_a_middle_word_is_no_candidate_for_its_person_and_a_first_word_is_no_mid
     names = [analyze(name).tokens for name in entity.names() if name.isascii()]
     if any(tokens and analyze(word).tokens == tokens[:1] for tokens in names):
         assert not RESOLVER.middle_name(entity, word)  # a first word always stands alone
+
+
+@pytest.mark.parametrize(
+    ("mention", "relative"),
+    [
+        ("إدريس بارزاني", "nechirvan-barzani"),  # Idris Barzani, Nechirvan's father
+        ("حافظ الأسد", "bashar-al-assad"),  # Hafez al-Assad, Bashar's father
+        ("صادق لاریجانی", "ali-larijani"),  # Sadeq Larijani, Ali's brother
+        ("דוד ברנע", "david-des-roches"),  # David Barnea, a namesake's given name
+    ],
+)
+def test_a_script_name_of_someone_the_table_lacks_is_nil(mention: str, relative: str) -> None:
+    """Unvowelled, a script name has the consonants of many: the relative or namesake whose
+    name it resembles is a candidate, but below the threshold."""
+    assert RESOLVER.resolve(mention) is None
+    candidates = RESOLVER.candidates(mention, limit=3)
+    assert relative in [match.entity.id for match in candidates]
+    assert all(match.confidence < RESOLVER.threshold for match in candidates)
+
+
+def test_abd_and_the_article_written_as_one_word_in_script_resolve() -> None:
+    joined, apart = RESOLVER.resolve("عبدالملك الحوثي"), RESOLVER.resolve("عبد الملك الحوثي")
+    assert joined is not None
+    assert apart is not None
+    assert joined.entity.id == apart.entity.id == "abdul-malik-al-houthi"
+
+
+def test_a_script_name_that_translates_a_word_reads_through_its_gloss_in_any_order() -> None:
+    # مركز روابط is Markaz Rawabet: "center" comes first in Arabic.
+    table = AliasTable([Entity(id="rawabet", name="Rawabet Center", kind="org")])
+    (best,) = Resolver(table).candidates("مركز روابط", limit=1)
+    assert (best.entity.id, best.method) == ("rawabet", "gloss")

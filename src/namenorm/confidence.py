@@ -115,9 +115,11 @@ INTERACTING = (
     "partial_other",
     "exact_elsewhere",
     "complete_elsewhere",
+    "non_latin",
 )
 """Features whose pairwise products the pair model also weighs: name structure matters
-differently for people and organizations, for one word and for several."""
+differently for people and organizations, for one word and for several, and for script,
+whose unvowelled words have the consonants of many names, and Latin."""
 
 MODEL_FEATURES = (
     *FEATURES,

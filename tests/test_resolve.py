@@ -1182,6 +1182,34 @@ def test_a_middle_word_that_another_name_has_first_or_last_stands_alone() -> Non
     assert not resolver.middle_name(stranger, "James")
 
 
+@pytest.mark.parametrize(
+    "mention",
+    ["Donald Johnson", "Michael Richardson", "Mark Thompson", "Lloyd Jones", "David Barnea"],
+)
+def test_a_surname_in_place_of_a_middle_initial_names_someone_else(mention: str) -> None:
+    # Each given name is that of a table name with a middle initial (Donald J. Trump, Michael
+    # R. Pompeo, Mark T. Esper, Lloyd J. Austin, David B. Des Roches), and the surname
+    # begins with that initial; matched to it, they were read as the person at 0.96-0.98.
+    assert RESOLVER.resolve(mention) is None
+
+
+@pytest.mark.parametrize(
+    ("mention", "entity_id"),
+    [
+        ("David Bernard Des Roches", "david-des-roches"),
+        ("Lloyd James Austin", "lloyd-austin"),
+        ("Kenneth Franklin McKenzie", "kenneth-f-mckenzie-jr"),
+        ("Trump Donald John", "donald-trump"),
+    ],
+)
+def test_a_middle_name_spelled_out_before_the_surname_still_matches(
+    mention: str, entity_id: str
+) -> None:
+    match = RESOLVER.resolve(mention)
+    assert match is not None
+    assert match.entity.id == entity_id
+
+
 _PERSON_WORDS = sorted(
     {
         (entity.id, word)

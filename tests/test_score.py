@@ -55,6 +55,36 @@ def test_initials_match_their_words_only() -> None:
     assert lone["alias_coverage"] == 0.25
 
 
+def test_a_word_in_place_of_a_middle_initial_is_matched_only_before_the_surname() -> None:
+    # "John" spells out the J. of "Donald J. Trump"; "Johnson" puts another surname in its
+    # place and leaves Trump out.
+    spelled_out = _features("Donald John Trump", "Donald J. Trump")
+    assert spelled_out["all_matched"] == 1.0
+    assert round(spelled_out["initials"], 2) == 0.33
+    another = _features("Donald Johnson", "Donald J. Trump")
+    assert another["all_matched"] == 0.0
+    assert another["initials"] == 0.0
+    assert another["unmatched"] > 0.0
+    # The mention's own initials are another matter: "D. Trump" is Donald Trump.
+    assert _features("D. Trump", "Donald J. Trump")["all_matched"] == 1.0
+    assert _features("Trump, Donald John", "Donald J. Trump")["all_matched"] == 1.0
+
+
+_INITIALED = ["Donald J. Trump", "David B. Des Roches", "Kenneth F. McKenzie Jr.", "Mark T. Esper"]
+
+
+@given(
+    st.sampled_from(_INITIALED),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=9),
+)
+def test_a_word_that_takes_the_place_of_the_surname_is_never_read_as_the_initial(
+    name: str, rest: str
+) -> None:
+    given_name, initial = name.split()[:2]
+    mention = f"{given_name} {initial[0]}{rest}"
+    assert _features(mention, name)["initials"] == 0.0
+
+
 def test_skeleton_counts_only_for_unvowelled_script() -> None:
     assert _features("Khamenei", "Khomeini")["skeleton_equal"] == 0.0
     assert _features("قاسم سليماني", "Qasem Soleimani")["skeleton_equal"] == 1.0

@@ -249,13 +249,10 @@ def _align_keys(
             break
         if pairing[index] is not None:
             continue
-        text = query_texts[index]
-        for position in free:
-            kind = _token_match(key, text, alias_keys[position], alias_texts[position], latin=latin)
-            if kind:
-                free.remove(position)
-                pairing[index] = (position, kind)
-                break
+        found = _free_match(key, query_texts[index], (alias_keys, alias_texts), free, latin=latin)
+        if found is not None:
+            free.remove(found[0])
+            pairing[index] = found
     if free and len(pairing) > 1:
         _join_split_words(
             pairing, (query_keys, query_texts), (alias_keys, alias_texts), free, latin=latin
@@ -265,6 +262,28 @@ def _align_keys(
         # Initials alone say nothing: "K" is not the PKK's KGK.
         return (None,) * len(pairing), len(alias_keys)
     return tuple(pairing), len(alias_keys)
+
+
+def _free_match(
+    key: str,
+    text: str,
+    aliases: tuple[Sequence[str], Sequence[str]],
+    free: Sequence[int],
+    *,
+    latin: bool,
+) -> tuple[int, str] | None:
+    """The first free alias position (of ``aliases``' keys and texts) that mention word
+    ``key`` / ``text`` matches, and how. A whole word spells out an initial only when no word
+    of the alias fits it: "Smitt" is the Smith of "John S. Smith", not its S."""
+    alias_keys, alias_texts = aliases
+    spelled_out: tuple[int, str] | None = None
+    for position in free:
+        kind = _token_match(key, text, alias_keys[position], alias_texts[position], latin=latin)
+        if kind == "initial" and len(text) > 1:
+            spelled_out = spelled_out or (position, kind)
+        elif kind:
+            return position, kind
+    return spelled_out
 
 
 def _drop_spelled_out_last_initials(

@@ -257,7 +257,7 @@ def _align_keys(
         _join_split_words(
             pairing, (query_keys, query_texts), (alias_keys, alias_texts), free, latin=latin
         )
-    _drop_spelled_out_last_initials(pairing, query_texts, alias_texts)
+    _drop_spelled_out_last_initials(pairing, query_texts)
     if all(pair is None or pair[1] == "initial" for pair in pairing):
         # Initials alone say nothing: "K" is not the PKK's KGK.
         return (None,) * len(pairing), len(alias_keys)
@@ -287,24 +287,19 @@ def _free_match(
 
 
 def _drop_spelled_out_last_initials(
-    pairing: list[tuple[int, str] | None],
-    query_texts: Sequence[str],
-    alias_texts: Sequence[str],
+    pairing: list[tuple[int, str] | None], query_texts: Sequence[str]
 ) -> None:
-    """Unpair a mention word that spells out an alias's initial when no alias word after that
-    initial is matched. The initial of "Donald J. Trump" is a middle name, which "Donald John
-    Trump" spells out; "Donald Johnson" puts a surname in its place and leaves Trump out, and
-    is someone else. A mention's own initial ("D. Trump") is left alone."""
+    """Unpair a mention word that spells out an alias's initial (an initial match of a whole
+    word: the alias's side is then the one letter) when no alias word after that initial is
+    matched. The initial of "Donald J. Trump" is a middle name, which "Donald John Trump"
+    spells out; "Donald Johnson" puts a surname in its place and leaves Trump out, and is
+    someone else. A mention's own initial ("D. Trump") is left alone."""
     matched = [pair[0] for pair in pairing if pair is not None and pair[1] != "initial"]
     last = max(matched, default=-1)
     for index, pair in enumerate(pairing):
-        if (
-            pair is not None
-            and pair[1] == "initial"
-            and len(alias_texts[pair[0]]) == 1
-            and len(query_texts[index]) > 1
-            and pair[0] > last
-        ):
+        if pair is None or pair[1] != "initial" or len(query_texts[index]) == 1:
+            continue  # unmatched, matched as a word, or the mention's own initial
+        if pair[0] > last:
             pairing[index] = None
 
 

@@ -1210,6 +1210,37 @@ def test_a_middle_name_spelled_out_before_the_surname_still_matches(
     assert match.entity.id == entity_id
 
 
+@pytest.mark.parametrize(
+    "mention",
+    ["Mark Thomas", "Michael Richard", "Kamala Devi", "Mohammad Bagher", "Nouri Kamil"],
+)
+def test_a_given_name_and_a_middle_name_without_the_surname_name_someone_else(
+    mention: str,
+) -> None:
+    # Given and middle (or father's) name of Mark Thomas Esper, Michael Richard Pompeo, Kamala
+    # Devi Harris, Mohammad Bagher Ghalibaf and Nouri Kamil al-Maliki: every word was matched,
+    # and they were read as the person at 0.99 and more.
+    assert RESOLVER.resolve(mention) is None
+
+
+@pytest.mark.parametrize(
+    ("mention", "entity_id"),
+    [
+        ("Mark Thomas Esper", "mark-esper"),
+        ("Michael Richard Pompeo", "mike-pompeo"),
+        ("Mohammad Bagher Ghalibaf", "mohammad-bagher-ghalibaf"),
+        ("Shia al-Sudani", "mohammed-shia-al-sudani"),
+        ("Abu Mahdi", "abu-mahdi-al-muhandis"),
+    ],
+)
+def test_a_middle_name_with_the_surname_or_a_kunya_still_names_the_person(
+    mention: str, entity_id: str
+) -> None:
+    match = RESOLVER.resolve(mention)
+    assert match is not None
+    assert match.entity.id == entity_id
+
+
 _PERSON_WORDS = sorted(
     {
         (entity.id, word)

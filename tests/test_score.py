@@ -89,6 +89,59 @@ def test_a_word_that_takes_the_place_of_the_surname_is_never_read_as_the_initial
     assert _features(mention, name)["initials"] == 0.0
 
 
+def test_a_persons_middle_name_counts_only_on_the_way_to_the_surname() -> None:
+    esper = analyze("Mark Thomas Esper")
+
+    def person(mention: str) -> dict[str, float]:
+        return pair_features(analyze(mention), esper, person=True)
+
+    # Given and middle name with no surname: news names no one so, and it is another Mark
+    # Thomas. An organization's name is not a person's: "Kurdistan Democratic" is how a
+    # sentence shortens the Kurdistan Democratic Party.
+    stops_short = person("Mark Thomas")
+    assert stops_short["all_matched"] == 0.0
+    assert stops_short["given"] == 1.0
+    assert stops_short["unmatched"] > 0.0
+    assert _features("Mark Thomas", "Mark Thomas Esper")["all_matched"] == 1.0
+    party = analyze("Kurdistan Democratic Party")
+    assert pair_features(analyze("Kurdistan Democratic"), party)["all_matched"] == 1.0
+    # With the surname after it, or the whole name, or reordered, the middle name counts.
+    for whole in ("Mark Thomas Esper", "Thomas Esper", "Esper, Mark Thomas", "Mark T. Esper"):
+        assert person(whole)["all_matched"] == 1.0, whole
+    # A generational suffix is not the surname: Lloyd J. Austin III's surname is Austin.
+    austin = analyze("Lloyd James Austin III")
+    assert pair_features(analyze("Lloyd Austin"), austin, person=True)["all_matched"] == 1.0
+    assert pair_features(analyze("Lloyd James"), austin, person=True)["all_matched"] == 0.0
+    # The conflict check over full names sees the same alignment.
+    assert judge_name(analyze("Mark Thomas"), esper.phonetic, esper.tokens, person=True)[0]
+    assert not judge_name(analyze("Mark Thomas"), esper.phonetic, esper.tokens)[0]
+
+
+_PEOPLE = [
+    "Mark Thomas Esper",
+    "Michael Richard Pompeo",
+    "Mohammad Bagher Ghalibaf",
+    "Nouri Kamil Mohammed Hasan al-Maliki",
+    "Kenneth Franklin McKenzie Jr.",
+]
+
+
+@given(st.sampled_from(_PEOPLE), st.data())
+def test_words_of_a_name_that_stop_before_its_surname_leave_a_word_unmatched(
+    name: str, data: st.DataObject
+) -> None:
+    suffixes = load_rules().suffixes
+    words = [word for word in name.split() if word.rstrip(".").casefold() not in suffixes]
+    # The given name, then one or more middle words in order: never the surname.
+    middles = data.draw(st.lists(st.sampled_from(words[1:-1]), min_size=1, unique=True))
+    mention = " ".join([words[0], *sorted(middles, key=words.index)])
+    features = pair_features(analyze(mention), analyze(name), person=True)
+    assert features["all_matched"] == 0.0
+    assert features["surname"] == 0.0
+    with_surname = pair_features(analyze(f"{mention} {words[-1]}"), analyze(name), person=True)
+    assert with_surname["all_matched"] == 1.0
+
+
 def test_skeleton_counts_only_for_unvowelled_script() -> None:
     assert _features("Khamenei", "Khomeini")["skeleton_equal"] == 0.0
     assert _features("قاسم سليماني", "Qasem Soleimani")["skeleton_equal"] == 1.0

@@ -596,7 +596,8 @@ class Resolver:
         string = None if matched is None else analyze(matched)
         if string is not None and string.latin and len(string.tokens) > 1:
             names.append((string.phonetic, string.tokens))
-        judged = [judge_name(query, *full) for full in names]
+        person = entity.kind == "person"
+        judged = [judge_name(query, *full, person=person) for full in names]
         return bool(judged) and not any(_fits(verdict, entity) for verdict in judged)
 
     def middle_name(self, entity: Entity, name: str) -> bool:
@@ -1060,7 +1061,10 @@ class Resolver:
                 )
             else:
                 features = pair_features(
-                    query, entry.analysis, vocabulary=self.index.token_entities
+                    query,
+                    entry.analysis,
+                    vocabulary=self.index.token_entities,
+                    person=entry.entity.kind == "person",
                 )
                 if capitals and _spelled_apart(features):
                     continue
@@ -1117,7 +1121,12 @@ class Resolver:
             # settles the entity at once: its other names need not be aligned with the mention.
             index = entry.entity_index
             if index not in verdicts and self._is_full_name(entry.number):
-                judged = judge_name(query, entry.analysis.phonetic, entry.analysis.tokens)
+                judged = judge_name(
+                    query,
+                    entry.analysis.phonetic,
+                    entry.analysis.tokens,
+                    person=entry.entity.kind == "person",
+                )
                 if _fits(judged, entry.entity):
                     verdicts[index] = 0.0
         spelled = {entry.entity_index for entry, features in rows if features["phonetic_equal"]}
@@ -1126,12 +1135,15 @@ class Resolver:
             index = entry.entity_index
             if index in verdicts:
                 continue
-            judged_names = [judge_name(query, *name) for name in self._entity_full_names(index)]
+            person = entry.entity.kind == "person"
+            judged_names = [
+                judge_name(query, *name, person=person) for name in self._entity_full_names(index)
+            ]
             verdicts[index] = float(
                 bool(judged_names) and all(conflict for conflict, _ in judged_names)
             )
             if (
-                entry.entity.kind == "person"
+                person
                 and index not in spelled
                 and any(relative for _, relative in judged_names)
                 and not any(_fits(judged, entry.entity) for judged in judged_names)

@@ -205,16 +205,23 @@ def _close_words(left: str, right: str) -> bool:
 _Pairing = tuple[tuple[int, str] | None, ...]
 
 
-def _align(query: Normalization, alias: Normalization) -> tuple[_Pairing, int]:
-    """Pair each mention token with an unused alias token, exact keys first, then the rest.
+def _align(
+    query: Normalization, alias: Normalization, *, person: bool = False
+) -> tuple[_Pairing, int]:
+    """Pair each mention token with an unused alias token, exact keys first, then the rest;
+    ``person`` if the alias names a person (see :func:`_drop_unfinished_middles`).
 
     Returns, per mention token, the alias position it matched and how (or None), and the number
     of alias tokens.
     """
     if query.latin:
         # Unvowelled script meets Latin only on the skeleton.
-        return _align_keys(query.phonetic, query.tokens, alias.phonetic, alias.tokens, latin=True)
-    return _align_keys(query.skeleton, query.tokens, alias.skeleton, alias.tokens, latin=False)
+        return _align_keys(
+            query.phonetic, query.tokens, alias.phonetic, alias.tokens, latin=True, person=person
+        )
+    return _align_keys(
+        query.skeleton, query.tokens, alias.skeleton, alias.tokens, latin=False, person=person
+    )
 
 
 @register_cache
@@ -226,6 +233,7 @@ def _align_keys(
     alias_tokens: tuple[str, ...],
     *,
     latin: bool,
+    person: bool = False,
 ) -> tuple[_Pairing, int]:
     # Remembered: the resolver aligns a mention with a string to score it, and again with
     # each full name of the candidate's entity to look for a conflict.
@@ -257,7 +265,7 @@ def _align_keys(
         _join_split_words(
             pairing, (query_keys, query_texts), (alias_keys, alias_texts), free, latin=latin
         )
-    _drop_spelled_out_last_initials(pairing, query_texts)
+    _drop_unfinished_middles(pairing, query_texts, alias_texts, person=person)
     if all(pair is None or pair[1] == "initial" for pair in pairing):
         # Initials alone say nothing: "K" is not the PKK's KGK.
         return (None,) * len(pairing), len(alias_keys)
@@ -286,20 +294,45 @@ def _free_match(
     return spelled_out
 
 
-def _drop_spelled_out_last_initials(
-    pairing: list[tuple[int, str] | None], query_texts: Sequence[str]
+def _drop_unfinished_middles(
+    pairing: list[tuple[int, str] | None],
+    query_texts: Sequence[str],
+    alias_texts: Sequence[str],
+    *,
+    person: bool,
 ) -> None:
-    """Unpair a mention word that spells out an alias's initial (an initial match of a whole
-    word: the alias's side is then the one letter) when no alias word after that initial is
-    matched. The initial of "Donald J. Trump" is a middle name, which "Donald John Trump"
-    spells out; "Donald Johnson" puts a surname in its place and leaves Trump out, and is
-    someone else. A mention's own initial ("D. Trump") is left alone."""
-    matched = [pair[0] for pair in pairing if pair is not None and pair[1] != "initial"]
-    last = max(matched, default=-1)
+    """Unpair a whole mention word matched inside an alias when no alias word after it is
+    matched: a middle name counts only on the way to the surname.
+
+    For every name this holds of a word that spells out an alias's initial (an initial match
+    of a whole word: the alias's side is then the one letter). The initial of "Donald J. Trump"
+    is a middle name, which "Donald John Trump" spells out; "Donald Johnson" puts a surname in
+    its place and leaves Trump out, and is someone else. For a person's name (``person``) it
+    holds of any word between the first and the surname (the last word before a generational
+    suffix): "Mark Thomas" is given and middle name of Mark Thomas Esper, and news names no
+    one so; it is another Mark Thomas. "Mohammed Shia al-Sudani" and "Shia al-Sudani" keep
+    the father's name, since the surname follows it. A mention's own initial ("D. Trump") is
+    left alone."""
+    suffixes = load_rules().suffixes
+    surname = len(alias_texts) - 1
+    while surname > 0 and alias_texts[surname] in suffixes:
+        surname -= 1
+
+    def unfinished(index: int, pair: tuple[int, str]) -> bool:
+        if len(query_texts[index]) == 1:
+            return False  # the mention's own initial
+        if pair[1] == "initial":
+            return True
+        return person and 0 < pair[0] < surname
+
+    anchors = [
+        pair[0]
+        for index, pair in enumerate(pairing)
+        if pair is not None and not unfinished(index, pair)
+    ]
+    last = max(anchors, default=-1)
     for index, pair in enumerate(pairing):
-        if pair is None or pair[1] != "initial" or len(query_texts[index]) == 1:
-            continue  # unmatched, matched as a word, or the mention's own initial
-        if pair[0] > last:
+        if pair is not None and unfinished(index, pair) and pair[0] > last:
             pairing[index] = None
 
 
@@ -408,9 +441,12 @@ def names_relative(query: Normalization, phonetic: str, tokens: tuple[str, ...])
     )
 
 
-def judge_name(query: Normalization, phonetic: str, tokens: tuple[str, ...]) -> tuple[bool, bool]:
+def judge_name(
+    query: Normalization, phonetic: str, tokens: tuple[str, ...], *, person: bool = False
+) -> tuple[bool, bool]:
     """:func:`conflicts_latin` and :func:`names_relative` of one mention and one full name, from
-    a single alignment of the two.
+    a single alignment of the two; ``person`` if the name is a person's (a middle name then
+    counts only with the surname after it: see :func:`pair_features`).
 
     >>> from namenorm.normalize import analyze
     >>> bashar = analyze("Bashar Hafez al-Assad")
@@ -418,8 +454,13 @@ def judge_name(query: Normalization, phonetic: str, tokens: tuple[str, ...]) -> 
     (False, True)
     >>> judge_name(analyze("Maher al-Assad"), bashar.phonetic, bashar.tokens)
     (True, False)
+    >>> esper = analyze("Mark Thomas Esper")
+    >>> judge_name(analyze("Mark Thomas"), esper.phonetic, esper.tokens, person=True)
+    (True, False)
     """
-    pairing, alias_length = _align_keys(query.phonetic, query.tokens, phonetic, tokens, latin=True)
+    pairing, alias_length = _align_keys(
+        query.phonetic, query.tokens, phonetic, tokens, latin=True, person=person
+    )
     return _conflict(pairing, alias_length), _relative(query, phonetic, pairing, alias_length)
 
 
@@ -486,8 +527,13 @@ def pair_features(
     alias: Normalization,
     *,
     vocabulary: Container[str] = frozenset(),
+    person: bool = False,
 ) -> dict[str, float]:
     """Return every named feature comparing a mention with one table string.
+
+    ``person`` says the string names a person: a mention word matched to a middle name then
+    counts only when the surname after it is matched too. "Mark Thomas" is given and middle
+    name of Mark Thomas Esper, which news never calls him; it names another Mark Thomas.
 
     ``known_error`` is left at 0: whether the string is a known error is the table's knowledge,
     which the resolver adds. ``vocabulary`` holds the phonetic keys of every name token of the
@@ -499,12 +545,17 @@ def pair_features(
     >>> features = pair_features(analyze("SOLEIMANI, Qasem"), analyze("Qasem Soleimani"))
     >>> features["all_matched"], features["in_order"]
     (1.0, 0.0)
+    >>> esper = analyze("Mark Thomas Esper")
+    >>> pair_features(analyze("Mark Thomas"), esper, person=True)["all_matched"]
+    0.0
+    >>> pair_features(analyze("Thomas Esper"), esper, person=True)["all_matched"]
+    1.0
     """
     query_phonetic = query.phonetic.replace(" ", "")
     alias_phonetic = alias.phonetic.replace(" ", "")
     query_skeleton = query.skeleton.replace(" ", "")
     alias_skeleton = alias.skeleton.replace(" ", "")
-    pairing, alias_length = _align(query, alias)
+    pairing, alias_length = _align(query, alias, person=person)
     # The skeleton throws vowels away; only a name written without them (Arabic script) needs it.
     unvowelled = not (query.latin and alias.latin)
     matched = [pair[0] for pair in pairing if pair is not None]

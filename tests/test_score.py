@@ -142,6 +142,21 @@ def test_words_of_a_name_that_stop_before_its_surname_leave_a_word_unmatched(
     assert with_surname["all_matched"] == 1.0
 
 
+def test_a_name_of_its_own_is_no_misspelling_of_another() -> None:
+    # Abbasi (عباسي) and Abadi (عبادي) are two surnames a letter apart; a typo of Abadi is not
+    # a name and still matches, and so does a romanization of it.
+    other = _features("Haider Abbasi", "Haider Abadi")
+    assert other["all_matched"] == 0.0
+    assert other["phonetic_close"] == 0.0
+    assert other["fuzzy_tokens"] == 0.0
+    for typo in ("Haider al-Abaddi", "Haider al-Abdai", "Hayder Abadi"):
+        assert _features(typo, "Haider Abadi")["all_matched"] == 1.0, typo
+    # A name of the book and a word one letter away that is none (Kadhlmi) is a typo.
+    assert _features("Mustafa Kadhlmi", "Mustafa Kadhimi")["all_matched"] == 1.0
+    # Vowels are what romanizations disagree on: a vowel apart is no other name.
+    assert _features("Ali Khomeini", "Ali Khamenei")["all_matched"] == 1.0
+
+
 def test_skeleton_counts_only_for_unvowelled_script() -> None:
     assert _features("Khamenei", "Khomeini")["skeleton_equal"] == 0.0
     assert _features("قاسم سليماني", "Qasem Soleimani")["skeleton_equal"] == 1.0

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from namenorm.model import Normalization
+from namenorm.names import load_name_book
 from namenorm.resources import register_cache
 from namenorm.rules import load_rules
 
@@ -137,8 +138,21 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
         and _may_be_close(query, query_text, alias, alias_text)
         and _close_tokens(query, query_text, alias, alias_text)
     ):
-        return "fuzzy"
+        return "" if _two_names(query, alias) else "fuzzy"
     return ""
+
+
+def _two_names(left: str, right: str) -> bool:
+    """Whether two close phonetic keys are two names of their own, not one misspelled: the
+    name book (:mod:`namenorm.names`) holds them as different names, and a consonant differs
+    in place (Abbasi / Abadi, Karimi / Kadhimi, Salem / Salih). A dropped, doubled or swapped
+    letter changes the length or no consonant, and is the usual typo; vowels are what
+    romanizations disagree on."""
+    return (
+        len(left) == len(right)
+        and _skeleton(left) != _skeleton(right)
+        and load_name_book().distinct(left, right)
+    )
 
 
 def _suffixes_agree(query_text: str, alias_text: str) -> bool:
@@ -569,6 +583,9 @@ def pair_features(
         kinds = ["key"] * len(pairing)
     query_length = len(pairing)
     query_keys = query.phonetic.split() if query.latin else []
+    # Strings a typo apart are the same name misspelled, unless the letters that differ make
+    # another name of their own: Haider Abbasi is not Haider Abadi.
+    close = _close(query_phonetic, alias_phonetic) and not _names_apart(pairing, query, alias)
     extra_known = any(
         pair is None and position < len(query_keys) and query_keys[position] in vocabulary
         for position, pair in enumerate(pairing)
@@ -578,7 +595,7 @@ def pair_features(
         "exact": float(query.original.casefold().strip() == alias.original.casefold().strip()),
         "text_equal": float(bool(query.text) and query.text == alias.text),
         "phonetic_equal": float(bool(query_phonetic) and query_phonetic == alias_phonetic),
-        "phonetic_close": float(_close(query_phonetic, alias_phonetic)),
+        "phonetic_close": float(close),
         "skeleton_equal": float(
             unvowelled
             and len(query_skeleton) >= MIN_SKELETON_NAME
@@ -622,6 +639,32 @@ def pair_features(
         "written_words": _written_words(query, alias),
         "known_error": 0.0,
     }
+
+
+def _names_apart(pairing: _Pairing, query: Normalization, alias: Normalization) -> bool:
+    """Whether a mention word and an alias word left unpaired are close in spelling and two
+    names (:func:`_two_names`): the alignment left them apart for that."""
+    if not (query.latin and alias.latin):
+        return False
+    query_keys, alias_keys = query.phonetic.split(), alias.phonetic.split()
+    if len(query_keys) != len(pairing) or len(query.tokens) != len(query_keys):
+        return False
+    if len(alias.tokens) != len(alias_keys):
+        return False
+    paired = {pair[0] for pair in pairing if pair is not None}
+    free = [position for position in range(len(alias_keys)) if position not in paired]
+    return any(
+        _two_names(query_keys[index], alias_keys[position])
+        and _may_be_close(
+            query_keys[index], query.tokens[index], alias_keys[position], alias.tokens[position]
+        )
+        and _close_tokens(
+            query_keys[index], query.tokens[index], alias_keys[position], alias.tokens[position]
+        )
+        for index, pair in enumerate(pairing)
+        if pair is None
+        for position in free
+    )
 
 
 def _written_words(query: Normalization, alias: Normalization) -> float:

@@ -68,6 +68,8 @@ def test_a_word_in_place_of_a_middle_initial_is_matched_only_before_the_surname(
     # The mention's own initials are another matter: "D. Trump" is Donald Trump.
     assert _features("D. Trump", "Donald J. Trump")["all_matched"] == 1.0
     assert _features("Trump, Donald John", "Donald J. Trump")["all_matched"] == 1.0
+    # ... and an initial of the surname after a spelled-out middle name keeps it.
+    assert _features("Donald John T.", "Donald J. Trump")["all_matched"] == 1.0
     # A word that fits both the initial and the surname goes to the surname.
     misspelled = _features("John Smitt", "John S. Smith")
     assert misspelled["surname"] == misspelled["all_matched"] == 1.0

@@ -326,7 +326,7 @@ def _drop_unfinished_middles(
     suffix): "Mark Thomas" is given and middle name of Mark Thomas Esper, and news names no
     one so; it is another Mark Thomas. "Mohammed Shia al-Sudani" and "Shia al-Sudani" keep
     the father's name, since the surname follows it. A mention's own initial ("D. Trump") is
-    left alone."""
+    left alone, and stands for the word it abbreviates: "Donald John T." ends on the surname."""
     suffixes = load_rules().suffixes
     surname = len(alias_texts) - 1
     while surname > 0 and alias_texts[surname] in suffixes:

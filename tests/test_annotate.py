@@ -556,6 +556,29 @@ def test_seed_translation_errors_are_found_and_linked(
         assert (gold["file"], gold["start"], gold["end"], entity) in predicted, gold
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mustafa, a taxi driver in Baghdad, said fuel prices had doubled since the spring.",
+        "Mustafa told the court in Basra that he had never met the Iraqi prime minister.",
+    ],
+)
+def test_a_given_name_an_error_shares_with_the_right_name_is_no_reading_of_the_error(
+    resolver: Resolver, text: str
+) -> None:
+    # "Mustafa Khatami" is a known error for Mustafa al-Kadhimi. Its given name alone was the
+    # error read in part (method known_error), which lets a lone word stand in running text:
+    # every Mustafa of a sentence about Iraq was linked to the former prime minister at 1.0.
+    assert "mustafa-al-kadhimi" not in {m.match.entity.id for m in resolver.annotate(text)}
+    match = resolver.resolve("Mustafa", context=text)
+    assert match is None or match.method != "known_error"
+    # The erroneous surname alone still is the error, and still links.
+    sentence = "Khatami, the Iraqi prime minister, told reporters the talks would go on."
+    assert [(m.text, m.match.entity.id, m.match.method) for m in resolver.annotate(sentence)] == [
+        ("Khatami", "mustafa-al-kadhimi", "known_error")
+    ]
+
+
 # A Persian news paragraph (written for this test): its function words have the consonants of
 # table surnames (برای "for" and Berri, باید "must" and Abadi, خود "self" and al-Houthi, امور
 # "affairs" and al-Amiri, رئیس "head" and Raisi, شد "became" and Schweiz).

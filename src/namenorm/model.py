@@ -62,7 +62,9 @@ Method: TypeAlias = Literal[
 - ``acronym``: the mention is written as the initials of one of the entity's names ("ISA" for
   Israel Security Agency: :mod:`namenorm.acronyms`), and its sentence speaks of the entity;
   the mention is then compared as the name it abbreviates;
-- ``known_error``: the mention is one of the entity's known erroneous renderings;
+- ``known_error``: the mention is one of the entity's known erroneous renderings, or part of
+  one other than a given name it shares with the entity's right names ("Khatami" of "Mustafa
+  Khatami"; "Mustafa" alone is ``token``);
 - ``coreference``: in running text, a short form ("Soleimani") of a full name met earlier in
   the same document ("Qassem Soleimani"), linked to the same entity.
 """

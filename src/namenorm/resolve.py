@@ -185,7 +185,9 @@ def _method(entry: Entry, features: Mapping[str, float]) -> Method:  # noqa: PLR
         return "respelled"
     if features.get("acronym"):
         return "acronym"
-    if entry.role == "error":
+    if entry.role == "error" and not (features["given"] and not features["surname"]):
+        # A person's given name alone, which an error shares with the right name ("Mustafa" of
+        # "Mustafa Khatami"), is no reading of the error, only part of a longer name.
         return "known_error"
     if features["exact"]:
         return "exact"

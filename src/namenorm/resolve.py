@@ -39,6 +39,7 @@ from namenorm.glosses import load_glosses
 from namenorm.index import ROLES, CandidateIndex, Entry
 from namenorm.memo import BoundedMemo
 from namenorm.model import Entity, Evidence, Match, Method, Normalization
+from namenorm.names import load_name_book
 from namenorm.normalize import analyze, normalize_text, title_key
 from namenorm.places import PlaceIndex
 from namenorm.relatives import relative_spans, without_relatives
@@ -210,6 +211,16 @@ _NO_CONTEXT: tuple[dict[str, float], tuple[str, ...]] = ({"context": 0.0, "comen
 _MENTION_GAP = " | "
 """What stands for the mention in its sentence: no context word or name holds it, so none can
 match across the gap, and what the sentence lacks, the sentence without the mention lacks too."""
+
+
+@attrs.frozen
+class _WordRoles:
+    """The phonetic keys of a person's name words by where they stand in the person's names:
+    ``middle`` only inside them (a father's name, an English middle name), ``given`` only
+    first in names of several words (never alone nor last)."""
+
+    middle: frozenset[str]
+    given: frozenset[str]
 
 
 @attrs.frozen
@@ -484,7 +495,7 @@ class Resolver:
         self._full_names: BoundedMemo[int, list[tuple[str, tuple[str, ...]]]] = BoundedMemo(
             BASE_CACHE_SIZE
         )
-        self._middle_words: BoundedMemo[int, frozenset[str]] = BoundedMemo(BASE_CACHE_SIZE)
+        self._word_roles: BoundedMemo[int, _WordRoles] = BoundedMemo(BASE_CACHE_SIZE)
         self._places = PlaceIndex(self._index)
         self._glosses = load_glosses()
         self._respellings = load_respellings()
@@ -622,29 +633,38 @@ class Resolver:
         position = self._entity_position(entity.id)
         if not query.latin or len(query.tokens) != 1 or position is None:
             return False
-        return query.phonetic in self._entity_middle_words(position)
+        return query.phonetic in self._entity_word_roles(position).middle
 
-    def _middle_word_owners(
+    def _people_not_named_by(
         self, query: Normalization, entries: Sequence[Entry], spare: Sequence[int]
     ) -> set[int]:
         """The people among the candidates (``entries``, and the reserve's entry numbers
-        ``spare``) of whose names the one-word mention ``query`` is a middle word only."""
+        ``spare``) whom the one-word mention ``query`` does not name alone: it is a middle word
+        only of their names, or their given name and a name many people carry (``names.tsv``:
+        :mod:`namenorm.names`) with no title before it."""
         if not query.latin or len(query.tokens) != 1:
             return set()
+        book = load_name_book()
+        # The names (rows of names.tsv) the mention spells: "Michael" is Michel too.
+        names = frozenset() if query.titles else book.names_of.get(query.phonetic, frozenset())
         entity_of = self.index.entry_entity
         candidates = {entry.entity_index for entry in entries}
         candidates.update(int(entity_of[number]) for number in spare)
+        people = (index for index in candidates if self.index.entities[index].kind == "person")
         return {
             index
-            for index in candidates
-            if self.index.entities[index].kind == "person"
-            and query.phonetic in self._entity_middle_words(index)
+            for index in people
+            if query.phonetic in self._entity_word_roles(index).middle
+            or any(
+                not names.isdisjoint(book.names_of.get(given, ()))
+                for given in self._entity_word_roles(index).given
+            )
         }
 
-    def _entity_middle_words(self, entity_index: int) -> frozenset[str]:
+    def _entity_word_roles(self, entity_index: int) -> _WordRoles:
         """The phonetic keys of the words that stand only inside a person's names (see
-        :meth:`middle_name`)."""
-        known = self._middle_words.get(entity_index)
+        :meth:`middle_name`), and of those that only open them (given names)."""
+        known = self._word_roles.get(entity_index)
         if known is not None:
             return known
         index = self.index
@@ -660,16 +680,23 @@ class Resolver:
                 names.append(keys)
         standing: set[str] = set()
         inside: set[str] = set()
+        opening: set[str] = set()
+        ending: set[str] = set()
         for keys in names:
             standing.add(keys[0])
             if len(keys) > 1:
+                opening.add(keys[0])
                 inside.update(keys[1:-1])
                 # "Mohamed Shia" begins "Mohamed Shia al-Sudani": its last word is inside.
                 begins_longer = any(
                     len(other) > len(keys) and other[: len(keys)] == keys for other in names
                 )
                 (inside if begins_longer else standing).add(keys[-1])
-        return self._middle_words.put(entity_index, frozenset(inside - standing))
+                ending.add(keys[-1])
+            else:
+                ending.add(keys[0])  # a name of one word names the person alone ("Bibi")
+        roles = _WordRoles(middle=frozenset(inside - standing), given=frozenset(opening - ending))
+        return self._word_roles.put(entity_index, roles)
 
     def _entity_position(self, entity_id: str) -> int | None:
         """The index's number of the entity with this id (the index holds them sorted by id)."""
@@ -835,11 +862,13 @@ class Resolver:
             spare = (*spare, *sorted(acronyms))
             # A word found only inside a person's names (a father's name, an English middle
             # name) is not how the person alone is named, in any sentence: no reading of it is.
-            middle_of = self._middle_word_owners(query, [entry for entry, _ in rows], spare)
-            if middle_of:
+            # Nor is a given name many people carry ("David" is not David Des Roches, nor
+            # "Mustafa" Mustafa al-Kadhimi) without a title ("Sheikh Qais" is Qais al-Khazali).
+            not_named = self._people_not_named_by(query, [entry for entry, _ in rows], spare)
+            if not_named:
                 entity_of = self.index.entry_entity
-                rows = [row for row in rows if row[0].entity_index not in middle_of]
-                spare = tuple(n for n in spare if int(entity_of[n]) not in middle_of)
+                rows = [row for row in rows if row[0].entity_index not in not_named]
+                spare = tuple(n for n in spare if int(entity_of[n]) not in not_named)
         grouped: dict[int, list[int]] = {}
         for number in spare:
             grouped.setdefault(int(self.index.entry_entity[number]), []).append(number)

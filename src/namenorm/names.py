@@ -9,6 +9,14 @@ spelling when they also differ by a consonant in place (:func:`namenorm.score.pa
 A word that is no name of the file (a typo, an unusual romanization) is matched as before, and
 so is a known error of a table, which matches whole.
 
+The resolver reads the book for one more rule: a name many people carry, alone, is nobody in
+particular. A one-word mention that spells a name of the book is no candidate for a person
+whose names it only opens ("David" is not David Des Roches, nor "Mustafa" Mustafa
+al-Kadhimi), unless a title goes with it ("Sheikh Qais") or the table lists the word alone or
+last in one of the person's names ("Bibi", "Mam Jalal"). The book therefore also lists common
+given names of English-language and Israeli news; a given name that news does use alone for
+one person (Muqtada, Kamala) is not in it.
+
 >>> from namenorm.normalize import analyze
 >>> book = load_name_book()
 >>> book.distinct(analyze("Abbasi").phonetic, analyze("Abadi").phonetic)

@@ -651,14 +651,12 @@ class Resolver:
         candidates = {entry.entity_index for entry in entries}
         candidates.update(int(entity_of[number]) for number in spare)
         people = (index for index in candidates if self.index.entities[index].kind == "person")
+        roles = {index: self._entity_word_roles(index) for index in people}
         return {
             index
-            for index in people
-            if query.phonetic in self._entity_word_roles(index).middle
-            or any(
-                not names.isdisjoint(book.names_of.get(given, ()))
-                for given in self._entity_word_roles(index).given
-            )
+            for index, role in roles.items()
+            if query.phonetic in role.middle
+            or any(not names.isdisjoint(book.names_of.get(given, ())) for given in role.given)
         }
 
     def _entity_word_roles(self, entity_index: int) -> _WordRoles:

@@ -133,13 +133,17 @@ def _token_match(query: str, query_text: str, alias: str, alias_text: str, *, la
         return "initial" if query_text[:1] == alias_text[:1] else ""
     if query == alias:
         return "key"
-    if (
-        latin
-        and _may_be_close(query, query_text, alias, alias_text)
-        and _close_tokens(query, query_text, alias, alias_text)
-    ):
+    if latin and _spelled_alike(query, query_text, alias, alias_text):
         return "" if _two_names(query, alias) else "fuzzy"
     return ""
+
+
+def _spelled_alike(query: str, query_text: str, alias: str, alias_text: str) -> bool:
+    """Whether two different Latin tokens (keys and texts) are close enough in spelling to be
+    one name misspelled: :func:`_close_tokens`, ruled out first by :func:`_may_be_close`."""
+    return _may_be_close(query, query_text, alias, alias_text) and _close_tokens(
+        query, query_text, alias, alias_text
+    )
 
 
 def _two_names(left: str, right: str) -> bool:
@@ -655,10 +659,7 @@ def _names_apart(pairing: _Pairing, query: Normalization, alias: Normalization) 
     free = [position for position in range(len(alias_keys)) if position not in paired]
     return any(
         _two_names(query_keys[index], alias_keys[position])
-        and _may_be_close(
-            query_keys[index], query.tokens[index], alias_keys[position], alias.tokens[position]
-        )
-        and _close_tokens(
+        and _spelled_alike(
             query_keys[index], query.tokens[index], alias_keys[position], alias.tokens[position]
         )
         for index, pair in enumerate(pairing)

@@ -331,6 +331,100 @@ def test_a_title_that_begins_a_table_string_is_part_of_the_name() -> None:
     assert match.entity.id == "directorate"
 
 
+_SHADOWED = AliasTable(
+    [
+        Entity(
+            id="agency",
+            name="Shin Bet",
+            kind="org",
+            aliases=("General Security Service",),
+            context=("israel", "ronen bar", "arrests"),
+        ),
+        Entity(
+            id="directorate",
+            name="Military Intelligence Directorate",
+            kind="org",
+            errors=("Security Service",),
+            context=("israel", "tamir hayman"),
+        ),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        # Only a word both entities' contexts have: the agency's own name reads the mention.
+        ("Israel's Security Service said it had foiled a plot.", "agency"),
+        ("Ronen Bar heads Israel's Security Service.", "agency"),
+        # A word of the error's entity alone, or two of them, keep the error.
+        ("Tamir Hayman headed the Security Service.", "directorate"),
+        ("Tamir Hayman headed Israel's Security Service.", "directorate"),
+        # A sentence that says nothing of either: the error's words name a kind of thing.
+        ("Ukraine's Security Service detained a Russian agent in Kharkiv.", None),
+        # Without a sentence the table's word stands.
+        (None, "directorate"),
+    ],
+)
+def test_a_known_error_another_name_reads_needs_a_word_of_its_own(
+    context: str | None, expected: str | None
+) -> None:
+    # "Security Service", a translation's slip for Israel's military intelligence, is also
+    # most of Shin Bet's General Security Service (and MI5's, and Ukraine's SBU's name).
+    match = Resolver(_SHADOWED).resolve("Security Service", context=context)
+    assert (match.entity.id if match else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        (
+            "Israel's Security Service arrested two Palestinians in Hebron, the agency said.",
+            "shin-bet",
+        ),
+        ("Britain's Security Service, MI5, said it had disrupted a plot.", None),
+        (
+            "Tamir Heiman, the former head of the Security Service, spoke to Israeli radio.",
+            "military-intelligence-directorate-israel",
+        ),
+    ],
+)
+def test_the_built_in_security_service_error_in_sentences(
+    resolver: Resolver, context: str, expected: str | None
+) -> None:
+    match = resolver.resolve("Security Service", context=context)
+    assert (match.entity.id if match else None) == expected
+
+
+_PLAIN_WORDS = st.from_regex(
+    r"[bdfklmnrstvz][aeiou][bdfklmnrstvz][aeiou][bdfklmnrstvz]", fullmatch=True
+)
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(_PLAIN_WORDS, min_size=3, max_size=3, unique=True),
+    st.lists(st.sampled_from(["border", "ministry", "officials", "statement"]), min_size=1),
+)
+def test_a_known_error_another_name_reads_is_never_linked_on_shared_words(
+    words: list[str], shared: list[str]
+) -> None:
+    # Entity "slip" has the error "W1 W2"; entity "own" the name "W0 W1 W2". A sentence whose
+    # only context words both entities have never makes the mention the error.
+    error = f"{words[1]} {words[2]}"
+    table = AliasTable(
+        [
+            Entity(id="slip", name="Quorvantix", kind="org", errors=(error,), context=(*shared,)),
+            Entity(id="own", name=" ".join(words), kind="org", context=(*shared,)),
+        ]
+    )
+    assume(len({normalize(word) for word in words}) == 3)
+    assume(all(len(analyze(word).tokens) == 1 and not analyze(word).titles for word in words))
+    context = f"The {error} issued a {' and a '.join(shared)} today."
+    found = Resolver(table).candidates(error, context=context)
+    assert "slip" not in {match.entity.id for match in found}
+
+
 @given(st.sampled_from(sorted({s for e in BUILTIN for s in e.names() if analyze(s).titles})))
 def test_a_table_string_that_begins_with_a_title_resolves_to_its_own_entity(name: str) -> None:
     match = RESOLVER.resolve(name)

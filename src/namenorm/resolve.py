@@ -353,6 +353,11 @@ def _weight(base: _Base) -> int:
     return 1 + len(base.rows) + len(base.spare_rows) + spare // _SPARE_PER_ROW
 
 
+def _has_words(prepared: str | None) -> bool:
+    """Whether a prepared context has any word besides the mention's gap."""
+    return prepared is not None and any(word != _MENTION_GAP.strip() for word in prepared.split())
+
+
 def _owners(rows: Sequence[_Row], test: Callable[[Entry, dict[str, float]], bool]) -> set[int]:
     return {entry.entity_index for entry, features, _ in rows if test(entry, features)}
 
@@ -764,7 +769,9 @@ class Resolver:
         self, name: str, prepared: str | None
     ) -> tuple[Normalization, list[_Row]]:
         base, rows = self._rows_in_context(name, prepared)
-        return base.query, self._with_context(rows, self._contexts_of(rows, prepared))
+        contexts = self._contexts_of(rows, prepared)
+        sentence = _has_words(prepared)
+        return base.query, self._with_context(base.query, rows, contexts, sentence=sentence)
 
     def _contexts_of(
         self,
@@ -798,20 +805,58 @@ class Resolver:
 
     def _with_context(
         self,
+        query: Normalization,
         base: Sequence[tuple[Entry, dict[str, float]]],
         entity_context: Mapping[int, tuple[dict[str, float], tuple[str, ...]]],
+        *,
+        sentence: bool,
     ) -> list[_Row]:
+        """The candidates with their context features (``sentence``: whether the mention came
+        with a sentence), less those whose evidence is too weak for what the sentence says."""
         rows: list[_Row] = []
+        # Entities with a name or alias that has every word of the mention, by key and in order.
+        readers = {
+            entry.entity_index
+            for entry, features in base
+            if entry.role != "error"
+            and features["all_matched"]
+            and features["in_order"]
+            and _by_key(features)
+        }
+        generic: bool | None = None
         for entry, base_features in base:
             context_features, hits = entity_context[entry.entity_index]
             features = dict(base_features)
             features.update(context_features)
-            if features.get("acronym") and not (
-                features["context"] >= 1.0 or features["comention"]
-            ):
+            spoken_of = features["context"] >= 1.0 or bool(features["comention"])
+            if features.get("acronym") and not spoken_of:
                 # Initials need the sentence to speak of the entity: one word of its context
                 # ("island" for the ROC, the Republic of Cyprus) is not enough.
                 continue
+            if entry.role == "error" and not features["comention"]:
+                if readers - {entry.entity_index}:
+                    # A known error that another entity's name reads whole or in part
+                    # ("Security Service", a translation's slip for Israel's military
+                    # intelligence, and most of Shin Bet's General Security Service) is that
+                    # name as much as the error: it counts only where the sentence has a
+                    # context word of its entity that no other candidate's has ("Heiman", not
+                    # "Israel").
+                    others = {
+                        word
+                        for other, _ in base
+                        if other.entity_index != entry.entity_index
+                        for word in entity_context[other.entity_index][1]
+                    }
+                    if not set(hits) - others:
+                        continue
+                elif sentence and not hits:
+                    if generic is None:
+                        generic = _generic_only(query)
+                    if generic:
+                        # Nor is an error of words that name a kind of thing the error in a
+                        # sentence that says nothing of its entity ("Ukraine's Security
+                        # Service"). Without a sentence, the table's word stands.
+                        continue
             rows.append((entry, features, hits))
         self._add_context_lead(rows, entity_context)
         _add_rivalry(rows)
@@ -1320,9 +1365,11 @@ class Resolver:
             contexts = self._contexts_of(rows, prepared, words)
         # The answer depends only on the mention and on which of its candidates' words the
         # context holds: a corpus repeats both, so the answer is kept.
+        sentence = _has_words(prepared)
         key = (
             name,
             limit,
+            sentence,
             tuple(
                 (index, features["context"], features["comention"], hits)
                 for index, (features, hits) in contexts.items()
@@ -1331,7 +1378,8 @@ class Resolver:
         cached = self._link_cache.get(key)
         if cached is not None:
             return cached
-        query, ranked = self._rank(base.query, self._with_context(rows, contexts))
+        rows_in_context = self._with_context(base.query, rows, contexts, sentence=sentence)
+        query, ranked = self._rank(base.query, rows_in_context)
         # Every candidate may be one the table rules out for this mention (its negatives).
         best = self._match(query, ranked, 0) if ranked else None
         link = Link(best if best is not None and best.confidence >= limit else None, best)

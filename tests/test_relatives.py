@@ -45,6 +45,10 @@ def _phrases(sentence: str) -> list[str]:
         # Kinship words without "of" or a possessive name nobody.
         ("The son was born in Erbil.", []),
         ("Barzani spoke in Davos.", []),
+        # The full stop of an initial or an abbreviation ends no phrase.
+        ("Barzani, the son of u.s. president Biden, spoke.", ["u.s. president Biden"]),
+        ("Sudani, the nephew of Mr. Talabani, spoke.", ["Mr. Talabani"]),
+        ("Hakim, the son of M. B. al-Hakim, spoke.", ["M. B. al-Hakim"]),
     ],
 )
 def test_relative_phrases(sentence: str, phrases: list[str]) -> None:

@@ -31,6 +31,7 @@ from namenorm.errors import RulesError
 from namenorm.normalize import normalize_text
 from namenorm.resources import cache, data_path, register_cache
 from namenorm.rules import alternation, read_rows
+from namenorm.spot import spotting_words
 
 __all__ = [
     "GAP",
@@ -57,7 +58,8 @@ GAP = " | "
 match across it."""
 
 # A word (letters and digits, with inner apostrophes and hyphens: "leader's", "son-in-law"), or
-# one mark of punctuation, which ends every phrase.
+# one mark of punctuation, which ends every phrase (but the full stop of an initial or an
+# abbreviation: see _tokens).
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[^\w\s]")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
@@ -143,11 +145,14 @@ def relative_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     ['the supreme leader']
     >>> relative_spans("Barzani spoke in Davos.")
     ()
+    >>> sentence = "Barzani met the son of the U.S. ambassador, Mr. Smith."
+    >>> [sentence[start:end] for start, end in relative_spans(sentence)]
+    ['the U.S. ambassador']
     """
     words = load_relative_words()
     if not words.mentions_kin(sentence):
         return ()
-    tokens = [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sentence)]
+    tokens = _tokens(sentence)
     spans: list[tuple[int, int]] = []
     for position, token in enumerate(tokens):
         if not token.word or token.folded not in words.kin:
@@ -159,6 +164,27 @@ def relative_spans(sentence: str) -> tuple[tuple[int, int], ...]:
         if after is not None:
             spans.append(after)
     return tuple(sorted(set(spans)))
+
+
+def _tokens(sentence: str) -> list[_Token]:
+    """The tokens of ``sentence``, the full stop of an initial or of an abbreviation of
+    ``spotting.tsv`` kept with its word ("U.S.", "A. B. Smith", "Mr."): it ends no phrase."""
+    abbreviations = spotting_words().get("abbreviation", frozenset())
+    tokens: list[_Token] = []
+    for match in _TOKEN.finditer(sentence):
+        token = _Token(match.group(), match.start(), match.end())
+        last = tokens[-1] if tokens else None
+        if (
+            token.text == "."
+            and last is not None
+            and last.end == token.start
+            and last.word
+            and ((len(last.text) == 1 and last.text.isalpha()) or last.folded in abbreviations)
+        ):
+            tokens[-1] = _Token(last.text + ".", last.start, token.end)
+        else:
+            tokens.append(token)
+    return tokens
 
 
 def _after(tokens: Sequence[_Token], position: int, words: RelativeWords) -> tuple[int, int] | None:

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from namenorm import (
+    KINDS,
     AliasTable,
     Entity,
+    Kind,
     Match,
     Resolver,
     analyze,
@@ -25,7 +27,7 @@ from namenorm.names import load_name_book
 from namenorm.resolve import _MENTION_GAP
 from namenorm.rules import load_rules
 
-from .strategies import alias_tables, person_names
+from .strategies import alias_tables, person_names, words
 
 BUILTIN = load_table()
 NAMES = [(entity.id, name) for entity in BUILTIN for name in entity.names()]
@@ -254,11 +256,40 @@ def test_compare_scores_same_and_different_people() -> None:
     assert compare("", "Qasem") == 0.0
 
 
-@given(st.text(max_size=30), st.text(max_size=30))
-def test_compare_is_a_symmetric_probability(a: str, b: str) -> None:
-    score = compare(a, b)
+@given(st.text(max_size=30), st.text(max_size=30), st.sampled_from([None, *KINDS]))
+def test_compare_is_a_symmetric_probability(a: str, b: str, kind: Kind | None) -> None:
+    score = compare(a, b, kind=kind)
     assert 0.0 <= score <= 1.0
-    assert score == pytest.approx(compare(b, a))
+    assert score == pytest.approx(compare(b, a, kind=kind))
+
+
+def test_compare_reads_a_persons_middle_name_as_a_resolver_does() -> None:
+    # Of unknown kind, a given and a middle name are most of a name; of a person, they are
+    # not the person, whose surname is missing.
+    assert compare("Mark Thomas", "Mark Thomas Esper") > 0.5
+    assert compare("Mark Thomas", "Mark Thomas Esper", kind="person") < 0.5
+    assert compare("Kamala Devi", "Kamala Devi Harris", kind="person") < 0.5
+    assert compare("Mark Esper", "Mark Thomas Esper", kind="person") > 0.5
+    assert compare("Kamala Harris", "Kamala Devi Harris", kind="person") > 0.5
+    # An organization's words are no given and middle names.
+    assert compare("Kurdistan Democratic", "Kurdistan Democratic Party", kind="org") > 0.5
+
+
+@settings(max_examples=60)
+@given(words(), words(), words())
+def test_compare_of_a_person_without_the_surname_is_below_even(
+    given_name: str, middle: str, surname: str
+) -> None:
+    keys = {phonetic_key(word) for word in (given_name, middle, surname)}
+    assume(len(keys) == 3)
+    full = f"{given_name} {middle} {surname}"
+    assume(not analyze(full).titles)  # "Kuwen" reads as "Queen", a title, not a given name
+    assert compare(f"{given_name} {middle}", full, kind="person") < 0.5
+
+
+def test_compare_takes_only_a_known_kind() -> None:
+    with pytest.raises(ValueError, match="kind must be one of"):
+        compare("Mark Esper", "Mark Thomas Esper", kind="human")  # type: ignore[arg-type]
 
 
 def test_two_names_joined_by_and_are_no_one_name() -> None:

@@ -38,7 +38,7 @@ from namenorm.confidence import DEFAULT_THRESHOLD, ConfidenceModel, load_model
 from namenorm.glosses import load_glosses
 from namenorm.index import ROLES, CandidateIndex, Entry
 from namenorm.memo import BoundedMemo
-from namenorm.model import Entity, Evidence, Match, Method, Normalization
+from namenorm.model import KINDS, Entity, Evidence, Kind, Match, Method, Normalization
 from namenorm.names import load_name_book
 from namenorm.normalize import analyze, normalize_text, title_key
 from namenorm.places import PlaceIndex
@@ -351,6 +351,17 @@ def _weight(base: _Base) -> int:
     its reserve (a number an entry)."""
     spare = sum(len(numbers) for _, numbers in base.spare)
     return 1 + len(base.rows) + len(base.spare_rows) + spare // _SPARE_PER_ROW
+
+
+def _set_kind_features(features: dict[str, float], *, person: bool) -> None:
+    """Set the features that depend on whether the string names a person."""
+    features["person"] = float(person)
+    features["partial_other"] = 0.0 if person else 1.0 - features["alias_coverage"]
+    if not person:
+        # Given name and surname are parts of a person's name; the last word of an
+        # organization's name is often a place ("US Embassy Baghdad").
+        for role in ("surname", "given", "surname_missing", "first_mismatch", "ends_match"):
+            features[role] = 0.0
 
 
 def _has_words(prepared: str | None) -> bool:
@@ -1145,14 +1156,7 @@ class Resolver:
             features["known_error"] = float(entry.role == "error")
             features["shared_key"] = min(1.0, (key_owners - 1) / SHARED_KEY_SATURATION)
             features["distinctive"] = float(entry.entity_index in distinctive)
-            person = entry.entity.kind == "person"
-            features["person"] = float(person)
-            features["partial_other"] = 0.0 if person else 1.0 - features["alias_coverage"]
-            if not person:
-                # Given name and surname are parts of a person's name; the last word of an
-                # organization's name is often a place ("US Embassy Baghdad").
-                for role in ("surname", "given", "surname_missing", "first_mismatch", "ends_match"):
-                    features[role] = 0.0
+            _set_kind_features(features, person=entry.entity.kind == "person")
             features.update(base)
             rows.append((entry, features))
         rows = _without_two_joined(query, rows)
@@ -1597,12 +1601,14 @@ def _resolve_chunk(queries: Sequence[tuple[str, str | None]], threshold: float |
     return dumps_by_reference(_WORKER[0]._resolve_batch(queries, threshold))
 
 
-def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:
+def compare(
+    a: str, b: str, *, model: ConfidenceModel | None = None, kind: Kind | None = None
+) -> float:
     """Return the probability that two names are the same (person, place, organization).
 
     The same features and confidence model as :class:`Resolver`, as if ``b`` were the only
-    name of a one-entity table of unknown kind and no context, averaged over both directions
-    so ``compare(a, b) == compare(b, a)``.
+    name of a one-entity table of kind ``kind`` (unknown when None) and no context, averaged
+    over both directions so ``compare(a, b) == compare(b, a)``.
 
     >>> compare("Qasem Soleimani", "Ghassem Suleimani") > 0.9
     True
@@ -1615,7 +1621,18 @@ def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:
 
     >>> compare("Lloyd Austin III", "Lloyd Austin II")
     0.0
+
+    Given the kind, the names are read as a resolver reads that kind's names: a person's
+    middle name counts only on the way to the surname, so a given and a middle name are not
+    the whole name ("Mark Thomas" is another man than Mark Thomas Esper).
+
+    >>> compare("Mark Thomas", "Mark Thomas Esper") > 0.5
+    True
+    >>> compare("Mark Thomas", "Mark Thomas Esper", kind="person") < 0.5
+    True
     """
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     chosen = load_model() if model is None else model
     first, second = analyze(a), analyze(b)
     if not first.text or not second.text:
@@ -1625,14 +1642,17 @@ def compare(a: str, b: str, *, model: ConfidenceModel | None = None) -> float:
     conjunctions = _conjunctions()
     if joins_two(first, second, conjunctions) or joins_two(second, first, conjunctions):
         return 0.0
+    person = kind == "person"
     logits = []
     for query, alias in ((first, second), (second, first)):
-        features = pair_features(query, alias)
-        features["conflict"] = float(
-            query.latin
-            and len(query.tokens) > 1
-            and len(alias.tokens) > 1
-            and conflicts(query, alias)
-        )
+        features = pair_features(query, alias, person=person)
+        several = query.latin and len(query.tokens) > 1 and len(alias.tokens) > 1
+        if person and alias.latin:
+            conflict = judge_name(query, alias.phonetic, alias.tokens, person=True)[0]
+        else:
+            conflict = conflicts(query, alias)
+        features["conflict"] = float(several and conflict)
+        if kind is not None:
+            _set_kind_features(features, person=person)
         logits.append(chosen.pair_logit(features))
     return chosen.confidence(sum(logits) / 2.0, rivals=())

@@ -362,23 +362,9 @@ def test_a_title_that_begins_a_table_string_is_part_of_the_name() -> None:
     assert match.entity.id == "directorate"
 
 
+# The same two bodies, with a context word both have.
 _SHADOWED = AliasTable(
-    [
-        Entity(
-            id="agency",
-            name="Shin Bet",
-            kind="org",
-            aliases=("General Security Service",),
-            context=("israel", "ronen bar", "arrests"),
-        ),
-        Entity(
-            id="directorate",
-            name="Military Intelligence Directorate",
-            kind="org",
-            errors=("Security Service",),
-            context=("israel", "tamir hayman"),
-        ),
-    ]
+    [attrs.evolve(entity, context=("israel", *entity.context)) for entity in _TITLED.entities]
 )
 
 

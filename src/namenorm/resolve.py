@@ -1646,12 +1646,13 @@ def compare(
     logits = []
     for query, alias in ((first, second), (second, first)):
         features = pair_features(query, alias, person=person)
-        several = query.latin and len(query.tokens) > 1 and len(alias.tokens) > 1
-        if person and alias.latin:
-            conflict = judge_name(query, alias.phonetic, alias.tokens, person=True)[0]
-        else:
-            conflict = conflicts(query, alias)
-        features["conflict"] = float(several and conflict)
+        conflict = False
+        if query.latin and len(query.tokens) > 1 and len(alias.tokens) > 1:
+            if person and alias.latin:
+                conflict = judge_name(query, alias.phonetic, alias.tokens, person=True)[0]
+            else:
+                conflict = conflicts(query, alias)
+        features["conflict"] = float(conflict)
         if kind is not None:
             _set_kind_features(features, person=person)
         logits.append(chosen.pair_logit(features))

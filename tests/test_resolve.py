@@ -374,7 +374,8 @@ _SHADOWED = AliasTable(
         # Only a word both entities' contexts have: the agency's own name reads the mention.
         ("Israel's Security Service said it had foiled a plot.", "agency"),
         ("Ronen Bar heads Israel's Security Service.", "agency"),
-        # A word of the error's entity alone, or two of them, keep the error.
+        # A word of the error's entity that the other's context lacks keeps the error, with a
+        # shared word or without.
         ("Tamir Hayman headed the Security Service.", "directorate"),
         ("Tamir Hayman headed Israel's Security Service.", "directorate"),
         # A sentence that says nothing of either: the error's words name a kind of thing.
@@ -424,19 +425,19 @@ _PLAIN_WORDS = st.from_regex(
     st.lists(st.sampled_from(["border", "ministry", "officials", "statement"]), min_size=1),
 )
 def test_a_known_error_another_name_reads_is_never_linked_on_shared_words(
-    words: list[str], shared: list[str]
+    names: list[str], shared: list[str]
 ) -> None:
     # Entity "slip" has the error "W1 W2"; entity "own" the name "W0 W1 W2". A sentence whose
     # only context words both entities have never makes the mention the error.
-    error = f"{words[1]} {words[2]}"
+    error = f"{names[1]} {names[2]}"
     table = AliasTable(
         [
             Entity(id="slip", name="Quorvantix", kind="org", errors=(error,), context=(*shared,)),
-            Entity(id="own", name=" ".join(words), kind="org", context=(*shared,)),
+            Entity(id="own", name=" ".join(names), kind="org", context=(*shared,)),
         ]
     )
-    assume(len({normalize(word) for word in words}) == 3)
-    assume(all(len(analyze(word).tokens) == 1 and not analyze(word).titles for word in words))
+    assume(len({normalize(word) for word in names}) == 3)
+    assume(all(len(analyze(word).tokens) == 1 and not analyze(word).titles for word in names))
     context = f"The {error} issued a {' and a '.join(shared)} today."
     found = Resolver(table).candidates(error, context=context)
     assert "slip" not in {match.entity.id for match in found}

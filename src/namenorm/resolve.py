@@ -825,15 +825,20 @@ class Resolver:
         """The candidates with their context features (``sentence``: whether the mention came
         with a sentence), less those whose evidence is too weak for what the sentence says."""
         rows: list[_Row] = []
-        # Entities with a name or alias that has every word of the mention, by key and in order.
-        readers = {
-            entry.entity_index
-            for entry, features in base
-            if entry.role != "error"
-            and features["all_matched"]
-            and features["in_order"]
-            and _by_key(features)
-        }
+        # Entities with a name or alias that has every word of the mention, by key and in order:
+        # only a known error among the candidates needs them.
+        readers = (
+            {
+                entry.entity_index
+                for entry, features in base
+                if entry.role != "error"
+                and features["all_matched"]
+                and features["in_order"]
+                and _by_key(features)
+            }
+            if any(entry.role == "error" for entry, _ in base)
+            else set()
+        )
         generic: bool | None = None
         for entry, base_features in base:
             context_features, hits = entity_context[entry.entity_index]
